@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
+import { type CollectedOutput, collectOutput } from "./support/process.ts";
+import { pinnedPath, repoRoot } from "./support/repo.ts";
+
+describe("npm start", () => {
+  let config: TempFirebaseConfig;
+  let output: CollectedOutput;
+  let exit: Promise<number | null>;
+  let stop: () => void;
+
+  beforeAll(async () => {
+    config = await tempFirebaseConfig();
+    const child = spawn("node", [path.join(repoRoot, "scripts/start.ts")], {
+      cwd: repoRoot,
+      env: { ...process.env, PATH: pinnedPath(), ROOKERY_FIREBASE_CONFIG: config.path },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    output = collectOutput(child);
+    exit = new Promise((resolve) => child.on("close", resolve));
+    stop = () => child.kill("SIGINT");
+    await output.waitFor(/Press Ctrl-C to stop/, 150_000);
+  });
+
+  afterAll(async () => {
+    stop();
+    await exit;
+    await config.dispose();
+  });
+
+  it("says what is running where", () => {
+    expect(output.text).toContain(`Auth emulator        http://127.0.0.1:${config.ports.auth}`);
+    expect(output.text).toContain(
+      `Functions emulator   http://127.0.0.1:${config.ports.functions}/demo-rookery/`,
+    );
+  });
+
+  it("serves the Auth emulator offline", async () => {
+    const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
+    expect(res.status).toBe(200);
+  });
+
+  it("stops cleanly on Ctrl-C", async () => {
+    stop();
+    expect(await exit).toBe(0);
+    expect(output.text).toMatch(/Stopping Authentication Emulator/);
+  });
+});
