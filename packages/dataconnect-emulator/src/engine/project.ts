@@ -1,0 +1,175 @@
+// A Data Connect service compiled from its sources: the seam between the emulator's edges
+// (config loading, protocol, watch) and the core (schema compiler, planner, executor).
+import { type DocumentNode, type GraphQLSchema, Kind, parse, Source } from "graphql";
+import { buildApiSchema } from "../api/buildApiSchema.ts";
+import { implicitSdl } from "../api/implicitSdl.ts";
+import type { Database } from "../db/database.ts";
+import { RequestError } from "../errors.ts";
+import { readCatalog } from "../migrate/catalog.ts";
+import { planMigration } from "../migrate/planMigration.ts";
+import { ModelCatalog } from "../planner/catalog.ts";
+import { compileSchema } from "../schema/compileSchema.ts";
+import { graphqlErrorToCompileErrors } from "../schema/errors.ts";
+import type { SchemaModel } from "../schema/model.ts";
+import { PRELUDE } from "../schema/prelude.ts";
+import type { CompileError, ProjectSources, SourceFile } from "../schema/source.ts";
+import { type ExecutionEnv, executeOperation } from "./execute.ts";
+import { type PreparedOperation, prepareDocument } from "./operation.ts";
+import type { ConnectorRequest, GraphqlRequest, GraphqlResponse, Service } from "./types.ts";
+
+/** A service whose schema and connectors compiled without errors. */
+export interface CompiledProject {
+  readonly serviceId: string;
+  readonly model: SchemaModel;
+  readonly schema: GraphQLSchema;
+  readonly catalog: ModelCatalog;
+  /** connector id → operation name → operation. */
+  readonly connectors: ReadonlyMap<string, ReadonlyMap<string, PreparedOperation>>;
+  readonly sqlFiles: readonly SourceFile[];
+}
+
+/** Compiles schema and connectors; every error carries file:line:col. */
+export function compileProject(sources: ProjectSources): { ok: true; project: CompiledProject } | { ok: false; errors: CompileError[] } {
+  const schemaResult = compileSchema(sources.schemaFiles, sources.pgSchema);
+  if (!schemaResult.ok) return schemaResult;
+  let schema: GraphQLSchema;
+  try {
+    schema = buildApiSchema(schemaResult.model, schemaResult.documents);
+  } catch (error) {
+    return { ok: false, errors: graphqlErrorToCompileErrors(error) };
+  }
+  const errors: CompileError[] = [];
+  const connectors = new Map<string, Map<string, PreparedOperation>>();
+  for (const connector of sources.connectors) {
+    const operations = new Map<string, PreparedOperation>();
+    const documents: DocumentNode[] = [];
+    for (const file of connector.files) {
+      try {
+        documents.push(parse(new Source(file.text, file.path)));
+      } catch (error) {
+        errors.push(...graphqlErrorToCompileErrors(error));
+      }
+    }
+    const merged: DocumentNode = { kind: Kind.DOCUMENT, definitions: documents.flatMap((d) => d.definitions) };
+    const prepared = prepareDocument(schema, merged);
+    if (!prepared.ok) {
+      errors.push(...prepared.errors);
+      continue;
+    }
+    for (const op of prepared.operations) {
+      if (!op.name) {
+        errors.push({ message: `connector ${connector.id}: every operation needs a name`, ...(op.file ? { file: op.file } : {}) });
+        continue;
+      }
+      if (operations.has(op.name)) {
+        errors.push({ message: `connector ${connector.id}: operation ${op.name} is declared twice`, ...(op.file ? { file: op.file } : {}) });
+        continue;
+      }
+      operations.set(op.name, op);
+    }
+    connectors.set(connector.id, operations);
+  }
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    project: {
+      serviceId: sources.serviceId,
+      model: schemaResult.model,
+      schema,
+      catalog: new ModelCatalog(schemaResult.model),
+      connectors,
+      sqlFiles: [...sources.sqlFiles].sort((a, b) => a.path.localeCompare(b.path)),
+    },
+  };
+}
+
+/** Brings the database's schema up to the project's, then applies `sql/*.sql` in file-name order. */
+export async function migrate(db: Database, project: CompiledProject): Promise<void> {
+  await db.transaction(async (tx) => {
+    const catalog = await readCatalog(tx, project.model.pgSchema);
+    for (const statement of planMigration(project.model, catalog)) {
+      try {
+        await tx.exec(statement);
+      } catch (error) {
+        throw new Error(`failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`);
+      }
+    }
+    for (const file of project.sqlFiles) {
+      try {
+        await tx.exec(file.text);
+      } catch (error) {
+        throw new Error(`failed to apply ${file.path}: ${error instanceof Error ? error.message : error}`);
+      }
+    }
+  });
+}
+
+/** The `.dataconnect/schema/` files editors read: the prelude and the generated API. */
+export function schemaExtensionFiles(project: CompiledProject): SourceFile[] {
+  const generated = implicitSdl(project.model);
+  return [
+    { path: "prelude.gql", text: PRELUDE.trimStart() },
+    ...Object.entries(generated).map(([name, text]) => ({ path: `main/${name}`, text })),
+  ];
+}
+
+/** A service over `db` that executes the project's connectors and ad-hoc GraphQL. */
+export function createService(project: CompiledProject, db: Database): Service {
+  const env: ExecutionEnv = { schema: project.schema, model: project.model, catalog: project.catalog, db, sdl: project.model.sdl };
+  const adHoc = new Map<string, PreparedOperation[] | { errors: CompileError[] }>();
+
+  return {
+    serviceId: project.serviceId,
+
+    async executeConnector(request: ConnectorRequest): Promise<GraphqlResponse> {
+      const operations = project.connectors.get(request.connector);
+      if (!operations) throw new RequestError("NOT_FOUND", `connector ${request.connector} not found in service ${project.serviceId}`);
+      const operation = operations.get(request.operationName);
+      if (!operation) throw new RequestError("NOT_FOUND", `operation ${request.operationName} not found in connector ${request.connector}`);
+      if (operation.kind !== request.kind) {
+        throw new RequestError("INVALID_ARGUMENT", `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`);
+      }
+      return executeOperation(env, operation, request.variables, request.caller);
+    },
+
+    async executeGraphql(request: GraphqlRequest): Promise<GraphqlResponse> {
+      let prepared = adHoc.get(request.query);
+      if (!prepared) {
+        prepared = prepareAdHoc(project.schema, request.query);
+        if (adHoc.size > 1000) adHoc.clear();
+        adHoc.set(request.query, prepared);
+      }
+      if (!Array.isArray(prepared)) {
+        return { data: null, errors: prepared.errors.map((e) => ({ message: e.message, ...(e.line ? { locations: [{ line: e.line, column: e.column ?? 1 }] } : {}), extensions: { code: "INVALID_ARGUMENT" as const } })) };
+      }
+      const operation = pickOperation(prepared, request.operationName);
+      if (request.readOnly && operation.kind === "mutation") {
+        throw new RequestError("PERMISSION_DENIED", "executeGraphqlRead cannot run a mutation");
+      }
+      return executeOperation(env, operation, request.variables, request.caller);
+    },
+  };
+}
+
+function prepareAdHoc(schema: GraphQLSchema, query: string): PreparedOperation[] | { errors: CompileError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(new Source(query, "GraphQL request"));
+  } catch (error) {
+    return { errors: graphqlErrorToCompileErrors(error) };
+  }
+  const prepared = prepareDocument(schema, document);
+  return prepared.ok ? prepared.operations : { errors: prepared.errors };
+}
+
+function pickOperation(operations: PreparedOperation[], name: string | undefined): PreparedOperation {
+  if (name) {
+    const found = operations.find((o) => o.name === name);
+    if (!found) throw new RequestError("INVALID_ARGUMENT", `operation ${name} not found in the document`);
+    return found;
+  }
+  if (operations.length !== 1) {
+    throw new RequestError("INVALID_ARGUMENT", "operationName is required when the document has more than one operation");
+  }
+  return operations[0]!;
+}

@@ -1,0 +1,26 @@
+// Native SQL root fields (spec §3.7): `_select`, `_selectFirst` (and, with mutations, `_execute*`).
+import type { PlanContext } from "./context.ts";
+import { PlanError } from "./context.ts";
+
+const READ_ONLY_START = /^\s*(\(|select\b|with\b|values\b|table\b)/i;
+
+/** Binds `params` (server values `{_expr: "…"}` evaluated) positionally, uncast: Postgres infers their types. */
+export function bindNativeParams(ctx: PlanContext, params: unknown): void {
+  if (params === null || params === undefined) return;
+  if (!Array.isArray(params)) throw new PlanError("INVALID_ARGUMENT", "params must be a list");
+  for (const p of params) {
+    let value = p;
+    if (p && typeof p === "object" && !Array.isArray(p) && "_expr" in p) value = ctx.serverValue(String((p as { _expr: unknown })._expr));
+    ctx.params.values.push(value === null || value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : String(value));
+  }
+}
+
+/** SQL returning `_select`'s rows as a JSON array (or the first row for `_selectFirst`). */
+export function nativeSelectSql(ctx: PlanContext, sql: string, params: unknown, first: boolean): string {
+  const body = sql.trim().replace(/;\s*$/, "");
+  if (!READ_ONLY_START.test(body)) throw new PlanError("INVALID_ARGUMENT", "_select takes a read-only statement (SELECT, WITH, VALUES or TABLE)");
+  bindNativeParams(ctx, params);
+  return first
+    ? `(SELECT to_json(q) FROM (${body}) q LIMIT 1)`
+    : `(SELECT coalesce(json_agg(to_json(q)), '[]'::json) FROM (${body}) q)`;
+}
