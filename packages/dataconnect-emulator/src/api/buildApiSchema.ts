@@ -1,4 +1,12 @@
-import { buildASTSchema, type DocumentNode, type GraphQLSchema, isScalarType, Kind, parse, Source } from "graphql";
+import {
+  buildASTSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+  isScalarType,
+  Kind,
+  parse,
+  Source,
+} from "graphql";
 import type { SchemaModel } from "../schema/model.ts";
 import { PRELUDE } from "../schema/prelude.ts";
 import { implicitSdl } from "./implicitSdl.ts";
@@ -33,9 +41,14 @@ export function buildApiSchema(model: SchemaModel, userDocuments: readonly Docum
     parse(new Source(PRELUDE, "prelude.gql")),
     parse(new Source(ROOT_SDL, "root.gql")),
     ...userDocuments,
-    ...Object.entries(generated).map(([name, text]) => parse(new Source(text, `main/${name}`))),
+    ...Object.entries(generated)
+      .filter(([, text]) => text.trim() !== "")
+      .map(([name, text]) => parse(new Source(text, `main/${name}`))),
   ];
-  const schema = buildASTSchema({ kind: Kind.DOCUMENT, definitions: documents.flatMap((d) => d.definitions) });
+  const schema = buildASTSchema({
+    kind: Kind.DOCUMENT,
+    definitions: documents.flatMap((d) => d.definitions),
+  });
   installScalarCoercion(Object.values(schema.getTypeMap()).filter(isScalarType));
   return schema;
 }

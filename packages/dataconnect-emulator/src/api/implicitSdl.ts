@@ -37,12 +37,12 @@ export function implicitSdl(model: SchemaModel): ImplicitSdl {
   return {
     "implicit.gql": tables.map(implicitFields).filter(Boolean).join("\n"),
     "relation.gql": tables.map((t) => relationFields(model, t)).join("\n"),
-    "input.gql": [
-      ...model.enums.map(enumInputs),
-      ...tables.map((t) => tableInputs(model, t)),
-    ].join("\n"),
+    "input.gql": [...model.enums.map(enumInputs), ...tables.map((t) => tableInputs(model, t))].join("\n"),
     "query.gql": `extend type Query {\n${tables.map(queryFields).join("")}}\n`,
-    "mutation.gql": `extend type Mutation {\n${tables.filter((t) => t.kind === "table").map(mutationFields).join("")}}\n`,
+    "mutation.gql": `extend type Mutation {\n${tables
+      .filter((t) => t.kind === "table")
+      .map(mutationFields)
+      .join("")}}\n`,
   };
 }
 
@@ -68,7 +68,9 @@ function outputType(c: Column): string {
 function relationFields(model: SchemaModel, table: Table): string {
   const T = table.typeName;
   const lines: string[] = [];
-  lines.push(`${doc("Metadata of a row found by search.")}  _metadata: _Metadata ${gen(T, "METADATA_FIELD")}\n`);
+  lines.push(
+    `${doc("Metadata of a row found by search.")}  _metadata: _Metadata ${gen(T, "METADATA_FIELD")}\n`,
+  );
   for (const field of relationFieldsOf(model, table)) {
     if (field.kind === "reverseOne") {
       const S = field.source.typeName;
@@ -144,7 +146,8 @@ function tableInputs(model: SchemaModel, table: Table): string {
       if (c.type.kind === "scalar" && S !== "Vector") data.push(`  ${c.field}_expr: ${S}_Expr ${forbidden}`);
       if (S === "Date") data.push(`  ${c.field}_date: Date_Relative ${forbidden}`);
       if (S === "Timestamp") data.push(`  ${c.field}_time: Timestamp_Relative ${forbidden}`);
-      if (NUMERIC_SCALARS.has(S) || S === "Date" || S === "Timestamp") data.push(`  ${c.field}_update: [${S}_Update!] ${forbidden}`);
+      if (NUMERIC_SCALARS.has(S) || S === "Date" || S === "Timestamp")
+        data.push(`  ${c.field}_update: [${S}_Update!] ${forbidden}`);
     }
     for (const r of table.relations) data.push(`  ${r.field}: ${r.target}_Key ${forbidden}`);
     out.push(`input ${T}_Data {\n${data.join("\n")}\n}`);
@@ -165,7 +168,12 @@ function tableInputs(model: SchemaModel, table: Table): string {
   out.push(`input ${T}_ListFilter {\n  count: Int_Filter = {gt: 0}\n  exist: ${T}_Filter\n}`);
 
   const order: string[] = [];
-  const having: string[] = [`  _and: [${T}_Having!]`, `  _or: [${T}_Having!]`, `  _not: ${T}_Having`, "  _count: Int_Filter"];
+  const having: string[] = [
+    `  _and: [${T}_Having!]`,
+    `  _or: [${T}_Having!]`,
+    `  _not: ${T}_Having`,
+    "  _count: Int_Filter",
+  ];
   for (const c of table.columns) {
     if (c.type.list || c.type.name === "Vector") continue;
     if (c.type.name !== "Any") order.push(`  ${c.field}: OrderDirection`);

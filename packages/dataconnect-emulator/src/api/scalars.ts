@@ -4,9 +4,11 @@ import { GraphQLError, type GraphQLScalarType, Kind, type ValueNode, valueFromAS
 
 type Coercer = (value: unknown) => unknown;
 
-const UUID_RE = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
+const UUID_RE =
+  /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T.*)?$/;
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
 const INT64_MAX = 9223372036854775807n;
 
 function reject(scalar: string, value: unknown, why: string): never {
@@ -53,7 +55,8 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 function coerceVector(value: unknown): number[] {
-  if (!Array.isArray(value) || value.some((x) => typeof x !== "number")) return reject("Vector", value, "expected a list of numbers");
+  if (!Array.isArray(value) || value.some((x) => typeof x !== "number"))
+    return reject("Vector", value, "expected a list of numbers");
   return value;
 }
 
@@ -75,10 +78,15 @@ const COERCERS: Record<string, Coercer> = {
 /** Gives the schema's custom scalars their input coercion (SDL-built scalars have none). */
 export function installScalarCoercion(scalars: Iterable<GraphQLScalarType>): void {
   for (const scalar of scalars) {
-    const coerce = COERCERS[scalar.name] ?? (scalar.name.endsWith("_Expr") || scalar.name.includes("SQL") ? coerceString(scalar.name) : undefined);
+    const coerce =
+      COERCERS[scalar.name] ??
+      (scalar.name.endsWith("_Expr") || scalar.name.includes("SQL") ? coerceString(scalar.name) : undefined);
     if (!coerce) continue;
     // graphql-js builds SDL scalars with identity coercion; ours are set once, right after building.
-    const mutable = scalar as { parseValue: Coercer; parseLiteral: (node: ValueNode, vars?: Record<string, unknown> | null) => unknown };
+    const mutable = scalar as {
+      parseValue: Coercer;
+      parseLiteral: (node: ValueNode, vars?: Record<string, unknown> | null) => unknown;
+    };
     mutable.parseValue = coerce;
     mutable.parseLiteral = (node, vars) => {
       if (scalar.name === "Int64" && node.kind === Kind.INT) return coerce(node.value);

@@ -11,7 +11,10 @@ const types = {
 };
 
 /** Connects to a Postgres server by URL (`postgres://user:pass@host:port/db`), with a connection pool. */
-export async function openPostgres(connectionString: string, options: { database?: string } = {}): Promise<Database> {
+export async function openPostgres(
+  connectionString: string,
+  options: { database?: string } = {},
+): Promise<Database> {
   const url = new URL(connectionString);
   if (options.database) url.pathname = `/${options.database}`;
   const pool = new pg.Pool({

@@ -7,18 +7,31 @@ import type { Caller } from "./types.ts";
 const UNAUTHENTICATED_MESSAGE = "unauthenticated: this operation requires a signed-in user";
 
 /** Throws unless `caller` may run an operation guarded by `policy`. Admins (not impersonating) always may. */
-export function authorize(policy: AuthPolicy | undefined, caller: Caller, scope: { requestTime: Date; operationName?: string; vars: Record<string, unknown> }): void {
+export function authorize(
+  policy: AuthPolicy | undefined,
+  caller: Caller,
+  scope: { requestTime: Date; operationName?: string; vars: Record<string, unknown> },
+): void {
   if (caller.kind === "admin") return;
   const auth = caller.auth;
-  if (!policy || (!policy.level && !policy.expr)) throw new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE);
+  if (!policy || (!policy.level && !policy.expr))
+    throw new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE);
   if (policy.expr !== undefined) {
     let allowed = false;
     try {
-      allowed = evaluateCelBoolean(policy.expr, { auth, requestTime: scope.requestTime, vars: scope.vars, ...(scope.operationName ? { operationName: scope.operationName } : {}) });
+      allowed = evaluateCelBoolean(policy.expr, {
+        auth,
+        requestTime: scope.requestTime,
+        vars: scope.vars,
+        ...(scope.operationName ? { operationName: scope.operationName } : {}),
+      });
     } catch {
       allowed = false; // e.g. `auth.uid` without a user: the expression cannot hold
     }
-    if (!allowed) throw auth ? new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE) : new RequestError("UNAUTHENTICATED", UNAUTHENTICATED_MESSAGE);
+    if (!allowed)
+      throw auth
+        ? new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE)
+        : new RequestError("UNAUTHENTICATED", UNAUTHENTICATED_MESSAGE);
     return;
   }
   switch (policy.level) {
@@ -31,12 +44,18 @@ export function authorize(policy: AuthPolicy | undefined, caller: Caller, scope:
       return;
     case "USER":
       if (!auth || signInProvider(auth.token) === "anonymous") {
-        throw new RequestError("UNAUTHENTICATED", auth ? "unauthenticated: anonymous users may not run this operation" : UNAUTHENTICATED_MESSAGE);
+        throw new RequestError(
+          "UNAUTHENTICATED",
+          auth ? "unauthenticated: anonymous users may not run this operation" : UNAUTHENTICATED_MESSAGE,
+        );
       }
       return;
     case "USER_EMAIL_VERIFIED":
-      if (!auth || auth.token.email_verified !== true) {
-        throw new RequestError("UNAUTHENTICATED", auth ? "unauthenticated: this operation requires a verified email" : UNAUTHENTICATED_MESSAGE);
+      if (auth?.token.email_verified !== true) {
+        throw new RequestError(
+          "UNAUTHENTICATED",
+          auth ? "unauthenticated: this operation requires a verified email" : UNAUTHENTICATED_MESSAGE,
+        );
       }
       return;
   }

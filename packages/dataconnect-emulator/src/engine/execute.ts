@@ -8,7 +8,7 @@ import { collectFields } from "../planner/collect.ts";
 import { PlanContext } from "../planner/context.ts";
 import { nativeSelectSql } from "../planner/native.ts";
 import { argumentsOf, rootListSql, singleSql } from "../planner/select.ts";
-import type { SchemaModel } from "../schema/model.ts";
+import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
 import type { Caller, GraphqlResponse } from "./types.ts";
@@ -32,11 +32,18 @@ export async function executeOperation(
   caller: Caller,
 ): Promise<GraphqlResponse> {
   const requestTime = new Date();
-  authorize(prepared.auth, caller, { requestTime, vars: inputs, ...(prepared.name ? { operationName: prepared.name } : {}) });
+  authorize(prepared.auth, caller, {
+    requestTime,
+    vars: inputs,
+    ...(prepared.name ? { operationName: prepared.name } : {}),
+  });
   const coerced = coerceVariables(env.schema, prepared.operation, inputs);
   if (!coerced.ok) return { data: null, errors: coerced.errors };
   if (prepared.kind === "mutation") {
-    throw new RequestError("UNIMPLEMENTED", "mutations are not supported by this version of the emulator yet");
+    throw new RequestError(
+      "UNIMPLEMENTED",
+      "mutations are not supported by this version of the emulator yet",
+    );
   }
   const cel: CelScope = {
     auth: caller.kind === "user" ? caller.auth : null,
@@ -48,7 +55,13 @@ export async function executeOperation(
   const errors: GraphqlError[] = [];
   const root = env.schema.getQueryType()!;
   for (const field of collectFields(prepared.operation.selectionSet, prepared.fragments, coerced.variables)) {
-    const ctx = new PlanContext({ catalog: env.catalog, schema: env.schema, fragments: prepared.fragments, variables: coerced.variables, cel });
+    const ctx = new PlanContext({
+      catalog: env.catalog,
+      schema: env.schema,
+      fragments: prepared.fragments,
+      variables: coerced.variables,
+      cel,
+    });
     try {
       data[field.responseKey] = await resolveQueryField(env, ctx, root, field);
     } catch (error) {
@@ -80,17 +93,24 @@ async function resolveQueryField(
     const sql = nativeSelectSql(ctx, args.sql as string, args.params, field.name === "_selectFirst");
     // Read-only transaction: a data-changing CTE inside `_select` is refused by Postgres itself.
     return env.db.transaction(async (tx) => {
-      await tx.exec("SET TRANSACTION READ ONLY");
+      await tx.exec(
+        `SET TRANSACTION READ ONLY; SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`,
+      );
       return selectValue(tx, sql, ctx.params.values);
     });
   }
   const table = env.model.tables.find((t) => t.singular === field.name || t.plural === field.name);
   if (!table) throw new RequestError("INVALID_ARGUMENT", `Query has no field ${field.name}`);
-  const sql = table.singular === field.name ? singleSql(ctx, table, sub, args) : rootListSql(ctx, table, sub, args);
+  const sql =
+    table.singular === field.name ? singleSql(ctx, table, sub, args) : rootListSql(ctx, table, sub, args);
   return selectValue(env.db, sql, ctx.params.values);
 }
 
-async function selectValue(db: Queryable, expression: string, params: readonly (string | null)[]): Promise<unknown> {
+async function selectValue(
+  db: Queryable,
+  expression: string,
+  params: readonly (string | null)[],
+): Promise<unknown> {
   const rows = await db.query<{ v: unknown }>(`SELECT ${expression} AS v`, params);
   const v = rows[0]?.v ?? null;
   return typeof v === "string" ? JSON.parse(v) : v;
@@ -108,9 +128,13 @@ const SQLSTATE_CODES: [RegExp, GrpcStatus][] = [
 
 /** An error raised while resolving one field, as the GraphQL error reported at `path`. */
 export function fieldError(error: unknown, path: (string | number)[]): GraphqlError {
-  if (error instanceof RequestError) return { message: error.message, path, extensions: { code: error.status } };
+  if (error instanceof RequestError)
+    return { message: error.message, path, extensions: { code: error.status } };
   const sqlState = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const code = typeof sqlState === "string" ? (SQLSTATE_CODES.find(([re]) => re.test(sqlState))?.[1] ?? "INTERNAL") : "INTERNAL";
+  const code =
+    typeof sqlState === "string"
+      ? (SQLSTATE_CODES.find(([re]) => re.test(sqlState))?.[1] ?? "INTERNAL")
+      : "INTERNAL";
   return { message, path, extensions: { code } };
 }

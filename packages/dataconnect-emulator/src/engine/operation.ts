@@ -41,12 +41,17 @@ export function prepareDocument(
   errors.push(...nativeSqlLiteralErrors(document));
   if (errors.length > 0) return { ok: false, errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
   const operations: PreparedOperation[] = [];
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
     if (def.operation === "subscription") {
-      errors.push(...graphqlErrorToCompileErrors(new Error("subscriptions are not supported; use a query with @refresh")));
+      errors.push(
+        ...graphqlErrorToCompileErrors(
+          new Error("subscriptions are not supported; use a query with @refresh"),
+        ),
+      );
       continue;
     }
     const authDirective = schema.getDirective("auth")!;
@@ -73,7 +78,9 @@ function nativeSqlLiteralErrors(document: DocumentNode): CompileError[] {
       if (!node.name.value.startsWith("_select") && !node.name.value.startsWith("_execute")) return;
       const sql = node.arguments?.find((a) => a.name.value === "sql");
       if (sql && sql.value.kind !== Kind.STRING) {
-        const loc = sql.loc ? { file: sql.loc.source.name, ...lineColumn(sql.loc.source.body, sql.loc.start) } : {};
+        const loc = sql.loc
+          ? { file: sql.loc.source.name, ...lineColumn(sql.loc.source.body, sql.loc.start) }
+          : {};
         errors.push({ message: `${node.name.value}(sql:) must be a string literal, not a variable`, ...loc });
       }
     },

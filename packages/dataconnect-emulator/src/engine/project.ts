@@ -10,7 +10,7 @@ import { planMigration } from "../migrate/planMigration.ts";
 import { ModelCatalog } from "../planner/catalog.ts";
 import { compileSchema } from "../schema/compileSchema.ts";
 import { graphqlErrorToCompileErrors } from "../schema/errors.ts";
-import type { SchemaModel } from "../schema/model.ts";
+import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { PRELUDE } from "../schema/prelude.ts";
 import type { CompileError, ProjectSources, SourceFile } from "../schema/source.ts";
 import { type ExecutionEnv, executeOperation } from "./execute.ts";
@@ -29,7 +29,9 @@ export interface CompiledProject {
 }
 
 /** Compiles schema and connectors; every error carries file:line:col. */
-export function compileProject(sources: ProjectSources): { ok: true; project: CompiledProject } | { ok: false; errors: CompileError[] } {
+export function compileProject(
+  sources: ProjectSources,
+): { ok: true; project: CompiledProject } | { ok: false; errors: CompileError[] } {
   const schemaResult = compileSchema(sources.schemaFiles, sources.pgSchema);
   if (!schemaResult.ok) return schemaResult;
   let schema: GraphQLSchema;
@@ -50,7 +52,10 @@ export function compileProject(sources: ProjectSources): { ok: true; project: Co
         errors.push(...graphqlErrorToCompileErrors(error));
       }
     }
-    const merged: DocumentNode = { kind: Kind.DOCUMENT, definitions: documents.flatMap((d) => d.definitions) };
+    const merged: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: documents.flatMap((d) => d.definitions),
+    };
     const prepared = prepareDocument(schema, merged);
     if (!prepared.ok) {
       errors.push(...prepared.errors);
@@ -58,11 +63,17 @@ export function compileProject(sources: ProjectSources): { ok: true; project: Co
     }
     for (const op of prepared.operations) {
       if (!op.name) {
-        errors.push({ message: `connector ${connector.id}: every operation needs a name`, ...(op.file ? { file: op.file } : {}) });
+        errors.push({
+          message: `connector ${connector.id}: every operation needs a name`,
+          ...(op.file ? { file: op.file } : {}),
+        });
         continue;
       }
       if (operations.has(op.name)) {
-        errors.push({ message: `connector ${connector.id}: operation ${op.name} is declared twice`, ...(op.file ? { file: op.file } : {}) });
+        errors.push({
+          message: `connector ${connector.id}: operation ${op.name} is declared twice`,
+          ...(op.file ? { file: op.file } : {}),
+        });
         continue;
       }
       operations.set(op.name, op);
@@ -86,12 +97,18 @@ export function compileProject(sources: ProjectSources): { ok: true; project: Co
 /** Brings the database's schema up to the project's, then applies `sql/*.sql` in file-name order. */
 export async function migrate(db: Database, project: CompiledProject): Promise<void> {
   await db.transaction(async (tx) => {
+    // Unqualified names in @view(sql) and sql/*.sql resolve in the service's schema.
+    await tx.exec(
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(project.model.pgSchema)}; SET LOCAL search_path TO ${quoteIdent(project.model.pgSchema)}, public`,
+    );
     const catalog = await readCatalog(tx, project.model.pgSchema);
     for (const statement of planMigration(project.model, catalog)) {
       try {
         await tx.exec(statement);
       } catch (error) {
-        throw new Error(`failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`);
+        throw new Error(
+          `failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`,
+        );
       }
     }
     for (const file of project.sqlFiles) {
@@ -115,7 +132,13 @@ export function schemaExtensionFiles(project: CompiledProject): SourceFile[] {
 
 /** A service over `db` that executes the project's connectors and ad-hoc GraphQL. */
 export function createService(project: CompiledProject, db: Database): Service {
-  const env: ExecutionEnv = { schema: project.schema, model: project.model, catalog: project.catalog, db, sdl: project.model.sdl };
+  const env: ExecutionEnv = {
+    schema: project.schema,
+    model: project.model,
+    catalog: project.catalog,
+    db,
+    sdl: project.model.sdl,
+  };
   const adHoc = new Map<string, PreparedOperation[] | { errors: CompileError[] }>();
 
   return {
@@ -123,11 +146,22 @@ export function createService(project: CompiledProject, db: Database): Service {
 
     async executeConnector(request: ConnectorRequest): Promise<GraphqlResponse> {
       const operations = project.connectors.get(request.connector);
-      if (!operations) throw new RequestError("NOT_FOUND", `connector ${request.connector} not found in service ${project.serviceId}`);
+      if (!operations)
+        throw new RequestError(
+          "NOT_FOUND",
+          `connector ${request.connector} not found in service ${project.serviceId}`,
+        );
       const operation = operations.get(request.operationName);
-      if (!operation) throw new RequestError("NOT_FOUND", `operation ${request.operationName} not found in connector ${request.connector}`);
+      if (!operation)
+        throw new RequestError(
+          "NOT_FOUND",
+          `operation ${request.operationName} not found in connector ${request.connector}`,
+        );
       if (operation.kind !== request.kind) {
-        throw new RequestError("INVALID_ARGUMENT", `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`);
+        throw new RequestError(
+          "INVALID_ARGUMENT",
+          `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
+        );
       }
       return executeOperation(env, operation, request.variables, request.caller);
     },
@@ -140,7 +174,14 @@ export function createService(project: CompiledProject, db: Database): Service {
         adHoc.set(request.query, prepared);
       }
       if (!Array.isArray(prepared)) {
-        return { data: null, errors: prepared.errors.map((e) => ({ message: e.message, ...(e.line ? { locations: [{ line: e.line, column: e.column ?? 1 }] } : {}), extensions: { code: "INVALID_ARGUMENT" as const } })) };
+        return {
+          data: null,
+          errors: prepared.errors.map((e) => ({
+            message: e.message,
+            ...(e.line ? { locations: [{ line: e.line, column: e.column ?? 1 }] } : {}),
+            extensions: { code: "INVALID_ARGUMENT" as const },
+          })),
+        };
       }
       const operation = pickOperation(prepared, request.operationName);
       if (request.readOnly && operation.kind === "mutation") {
@@ -151,7 +192,10 @@ export function createService(project: CompiledProject, db: Database): Service {
   };
 }
 
-function prepareAdHoc(schema: GraphQLSchema, query: string): PreparedOperation[] | { errors: CompileError[] } {
+function prepareAdHoc(
+  schema: GraphQLSchema,
+  query: string,
+): PreparedOperation[] | { errors: CompileError[] } {
   let document: DocumentNode;
   try {
     document = parse(new Source(query, "GraphQL request"));
@@ -169,7 +213,10 @@ function pickOperation(operations: PreparedOperation[], name: string | undefined
     return found;
   }
   if (operations.length !== 1) {
-    throw new RequestError("INVALID_ARGUMENT", "operationName is required when the document has more than one operation");
+    throw new RequestError(
+      "INVALID_ARGUMENT",
+      "operationName is required when the document has more than one operation",
+    );
   }
   return operations[0]!;
 }

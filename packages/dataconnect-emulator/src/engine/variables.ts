@@ -21,7 +21,10 @@ export function coerceVariables(
 ): { ok: true; variables: Record<string, unknown> } | { ok: false; errors: GraphqlError[] } {
   const result = getVariableValues(schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 20 });
   if (result.errors) {
-    return { ok: false, errors: result.errors.map((e) => ({ message: e.message, extensions: { code: "INVALID_ARGUMENT" } })) };
+    return {
+      ok: false,
+      errors: result.errors.map((e) => ({ message: e.message, extensions: { code: "INVALID_ARGUMENT" } })),
+    };
   }
   const errors: GraphqlError[] = [];
   for (const def of operation.variableDefinitions ?? []) {
@@ -36,7 +39,9 @@ function findForbidden(type: GraphQLInputType, value: unknown, path: string, err
   if (value === null || value === undefined) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    if (Array.isArray(value)) value.forEach((v, i) => findForbidden(nullable.ofType, v, `${path}[${i}]`, errors));
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) findForbidden(nullable.ofType, v, `${path}[${i}]`, errors);
+    }
     return;
   }
   const named = getNamedType(nullable);

@@ -11,7 +11,13 @@ export interface Catalog {
 
 /** Reads the catalog of one Postgres schema. */
 export async function readCatalog(db: Queryable, pgSchema: string): Promise<Catalog> {
-  const columns = await db.query<{ table_name: string; column_name: string; type: string; not_null: boolean; def: string | null }>(
+  const columns = await db.query<{
+    table_name: string;
+    column_name: string;
+    type: string;
+    not_null: boolean;
+    def: string | null;
+  }>(
     `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS def
        FROM pg_class c
@@ -25,7 +31,10 @@ export async function readCatalog(db: Queryable, pgSchema: string): Promise<Cata
   const tables: Catalog["tables"] = new Map();
   for (const row of columns) {
     let table = tables.get(row.table_name);
-    if (!table) tables.set(row.table_name, (table = new Map()));
+    if (!table) {
+      table = new Map();
+      tables.set(row.table_name, table);
+    }
     table.set(row.column_name, { sqlType: row.type, nonNull: row.not_null, default: row.def });
   }
   const enumRows = await db.query<{ name: string; label: string }>(
@@ -40,9 +49,10 @@ export async function readCatalog(db: Queryable, pgSchema: string): Promise<Cata
     `SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1`,
     [pgSchema],
   );
-  const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1`, [
-    pgSchema,
-  ]);
+  const indexes = await db.query<{ indexname: string }>(
+    `SELECT indexname FROM pg_indexes WHERE schemaname = $1`,
+    [pgSchema],
+  );
   return {
     tables,
     enums,

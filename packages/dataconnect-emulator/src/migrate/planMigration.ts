@@ -14,7 +14,10 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
   for (const e of model.enums) {
     const existing = catalog.enums.get(e.sqlName);
     if (!existing) out.push(`CREATE TYPE ${q(e.sqlName)} AS ENUM (${e.values.map(literal).join(", ")})`);
-    else for (const v of e.values) if (!existing.includes(v)) out.push(`ALTER TYPE ${q(e.sqlName)} ADD VALUE IF NOT EXISTS ${literal(v)}`);
+    else
+      for (const v of e.values)
+        if (!existing.includes(v))
+          out.push(`ALTER TYPE ${q(e.sqlName)} ADD VALUE IF NOT EXISTS ${literal(v)}`);
   }
 
   const tables = model.tables.filter((t) => t.kind === "table");
@@ -33,7 +36,9 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
       }
       const name = quoteIdent(column.column);
       if (!sameType(have.sqlType, column.sqlType)) {
-        out.push(`ALTER TABLE ${col} ALTER COLUMN ${name} TYPE ${column.sqlType} USING ${name}::${column.sqlType}`);
+        out.push(
+          `ALTER TABLE ${col} ALTER COLUMN ${name} TYPE ${column.sqlType} USING ${name}::${column.sqlType}`,
+        );
       }
       const def = defaultSql(column);
       if ((def ?? null) !== have.default && !(def && have.default && sameDefault(def, have.default))) {
@@ -45,7 +50,8 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
     }
     const wanted = new Set(table.columns.map((c) => c.column));
     for (const [name, have] of existing) {
-      if (!wanted.has(name) && have.nonNull) out.push(`ALTER TABLE ${q(table.name)} ALTER COLUMN ${quoteIdent(name)} DROP NOT NULL`);
+      if (!wanted.has(name) && have.nonNull)
+        out.push(`ALTER TABLE ${q(table.name)} ALTER COLUMN ${quoteIdent(name)} DROP NOT NULL`);
     }
   }
 
@@ -61,12 +67,16 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
       const name = `${table.name}_${relation.columns.join("_")}_uidx`;
       const isKey = samePrimaryKey(table, relation.columns);
       if (!isKey && !catalog.indexes.has(name)) {
-        out.push(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${q(table.name)} (${relation.columns.map(quoteIdent).join(", ")})`);
+        out.push(
+          `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${q(table.name)} (${relation.columns.map(quoteIdent).join(", ")})`,
+        );
       }
     }
     for (const index of table.indexes) {
       if (catalog.indexes.has(index.name)) continue;
-      const cols = index.columns.map((c, i) => `${quoteIdent(c)}${index.order?.[i] === "DESC" ? " DESC" : ""}`);
+      const cols = index.columns.map(
+        (c, i) => `${quoteIdent(c)}${index.order?.[i] === "DESC" ? " DESC" : ""}`,
+      );
       const method = index.method === "BTREE" ? "" : ` USING ${index.method.toLowerCase()}`;
       out.push(
         `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${q(table.name)}${method} (${cols.join(", ")})`,
@@ -108,7 +118,8 @@ export function defaultSql(column: Column): string | undefined {
 function valueLiteral(value: unknown, sqlType: string): string {
   if (value === null || value === undefined) return "NULL";
   if (sqlType === "jsonb") return `${literal(JSON.stringify(value))}::jsonb`;
-  if (Array.isArray(value)) return `ARRAY[${value.map((v) => valueLiteral(v, sqlType.replace(/\[\]$/, ""))).join(", ")}]::${sqlType}`;
+  if (Array.isArray(value))
+    return `ARRAY[${value.map((v) => valueLiteral(v, sqlType.replace(/\[\]$/, ""))).join(", ")}]::${sqlType}`;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return `${literal(String(value))}::${sqlType}`;
 }
@@ -151,7 +162,11 @@ function sameType(have: string, want: string): boolean {
 }
 
 function sameDefault(want: string, have: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/::[a-z ]+(\[\])?/g, "").replaceAll(" ", "");
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/::[a-z ]+(\[\])?/g, "")
+      .replaceAll(" ", "");
   return norm(want) === norm(have);
 }
 

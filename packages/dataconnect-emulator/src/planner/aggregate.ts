@@ -31,7 +31,10 @@ export function aggregateSql(
       return { sql: `avg(${d}${col})::double precision`, column: FLOAT };
     case "sum":
       // sum(int) is bigint and sum(bigint) numeric in Postgres; cast back to the field's type.
-      return { sql: `sum(${d}${col})::${field.column.type.name === "Float" ? "double precision" : "bigint"}`, column: field.column };
+      return {
+        sql: `sum(${d}${col})::${field.column.type.name === "Float" ? "double precision" : "bigint"}`,
+        column: field.column,
+      };
     default:
       return { sql: `${field.fn}(${col})`, column: field.column };
   }

@@ -26,7 +26,8 @@ export class ModelCatalog {
       for (const column of table.columns) {
         fields.set(column.field, { kind: "column", column });
         fields.set(`${column.field}_count`, { kind: "aggregate", fn: "count", column });
-        for (const fn of ["sum", "avg", "min", "max"] as const) fields.set(`${column.field}_${fn}`, { kind: "aggregate", fn, column });
+        for (const fn of ["sum", "avg", "min", "max"] as const)
+          fields.set(`${column.field}_${fn}`, { kind: "aggregate", fn, column });
       }
       fields.set("_count", { kind: "aggregate", fn: "count" });
       fields.set("_metadata", { kind: "metadata" });
@@ -39,7 +40,8 @@ export class ModelCatalog {
       for (const relation of table.relations) {
         fields.set(relation.field, { kind: "relation", relation, target: this.table(relation.target) });
       }
-      for (const field of relationFieldsOf(model, table)) fields.set(field.name, { kind: "relationField", field });
+      for (const field of relationFieldsOf(model, table))
+        fields.set(field.name, { kind: "relationField", field });
     }
   }
 

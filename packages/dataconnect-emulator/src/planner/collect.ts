@@ -44,7 +44,8 @@ export function collectFields(
       }
     }
   };
-  for (const set of Array.isArray(selectionSet) ? selectionSet : [selectionSet as SelectionSetNode]) visit(set);
+  for (const set of Array.isArray(selectionSet) ? selectionSet : [selectionSet as SelectionSetNode])
+    visit(set);
   return [...out.values()];
 }
 
@@ -53,7 +54,10 @@ export function subSelections(field: CollectedField): SelectionSetNode[] {
   return field.nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
 }
 
-function included(directives: readonly DirectiveNode[] | undefined, variables: Readonly<Record<string, unknown>>): boolean {
+function included(
+  directives: readonly DirectiveNode[] | undefined,
+  variables: Readonly<Record<string, unknown>>,
+): boolean {
   if (!directives?.length) return true;
   const node = { directives };
   if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;

@@ -18,7 +18,12 @@ export function and(parts: readonly string[]): string {
 }
 
 /** SQL condition for a `T_Filter` on rows of `table` aliased `alias`. A null/absent filter is TRUE. */
-export function filterSql(ctx: PlanContext, table: Table, alias: string, filter: Input | null | undefined): string {
+export function filterSql(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  filter: Input | null | undefined,
+): string {
   if (!filter) return "TRUE";
   const parts: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
@@ -38,11 +43,15 @@ function fieldFilterSql(ctx: PlanContext, table: Table, alias: string, key: stri
   if (!field) throw new Error(`${table.typeName}_Filter has no field ${key}`);
   if (field.kind === "column") {
     const sql = `${alias}.${quoteIdent(field.column.column)}`;
-    return field.column.type.list ? listFilterSql(ctx, sql, field.column, value) : scalarFilterSql(ctx, sql, field.column, value);
+    return field.column.type.list
+      ? listFilterSql(ctx, sql, field.column, value)
+      : scalarFilterSql(ctx, sql, field.column, value);
   }
   if (field.kind === "relation") {
     const b = ctx.alias();
-    const link = field.relation.columns.map((c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`);
+    const link = field.relation.columns.map(
+      (c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`,
+    );
     return `EXISTS (SELECT 1 FROM ${ctx.catalog.from(field.target)} ${b} WHERE ${and([...link, filterSql(ctx, field.target, b, value)])})`;
   }
   if (field.kind === "relationField") return relationFilterSql(ctx, table, alias, field.field, value);
@@ -55,13 +64,24 @@ export function relationSource(
   table: Table,
   alias: string,
   field: RelationField,
-): { from: string; link: string[]; rowAlias: string; rowTable: Table; filterAlias: string; filterTable: Table } {
+): {
+  from: string;
+  link: string[];
+  rowAlias: string;
+  rowTable: Table;
+  filterAlias: string;
+  filterTable: Table;
+} {
   if (field.kind === "manyToMany") {
     const j = ctx.alias();
     const b = ctx.alias();
     const keys = ctx.catalog.keyColumns(table).map((c) => c.column);
-    const link = field.near.columns.map((c, i) => `${j}.${quoteIdent(c)} = ${alias}.${quoteIdent(field.near.references[i] ?? keys[i]!)}`);
-    const join = field.far.columns.map((c, i) => `${b}.${quoteIdent(field.far.references[i]!)} = ${j}.${quoteIdent(c)}`);
+    const link = field.near.columns.map(
+      (c, i) => `${j}.${quoteIdent(c)} = ${alias}.${quoteIdent(field.near.references[i] ?? keys[i]!)}`,
+    );
+    const join = field.far.columns.map(
+      (c, i) => `${b}.${quoteIdent(field.far.references[i]!)} = ${j}.${quoteIdent(c)}`,
+    );
     return {
       from: `${ctx.catalog.from(field.join)} ${j} JOIN ${ctx.catalog.from(field.target)} ${b} ON ${and(join)}`,
       link,
@@ -72,21 +92,41 @@ export function relationSource(
     };
   }
   const c = ctx.alias();
-  const link = field.relation.columns.map((col, i) => `${c}.${quoteIdent(col)} = ${alias}.${quoteIdent(field.relation.references[i]!)}`);
-  return { from: `${ctx.catalog.from(field.source)} ${c}`, link, rowAlias: c, rowTable: field.source, filterAlias: c, filterTable: field.source };
+  const link = field.relation.columns.map(
+    (col, i) => `${c}.${quoteIdent(col)} = ${alias}.${quoteIdent(field.relation.references[i]!)}`,
+  );
+  return {
+    from: `${ctx.catalog.from(field.source)} ${c}`,
+    link,
+    rowAlias: c,
+    rowTable: field.source,
+    filterAlias: c,
+    filterTable: field.source,
+  };
 }
 
-function relationFilterSql(ctx: PlanContext, table: Table, alias: string, field: RelationField, value: Input): string {
+function relationFilterSql(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  field: RelationField,
+  value: Input,
+): string {
   const src = relationSource(ctx, table, alias, field);
   if (field.kind === "reverseOne") {
     return `EXISTS (SELECT 1 FROM ${src.from} WHERE ${and([...src.link, filterSql(ctx, src.rowTable, src.rowAlias, value)])})`;
   }
   // `T_ListFilter {count, exist}`: the filter on m2m rows applies to the far table's rows.
-  const where = and([...src.link, filterSql(ctx, src.rowTable, src.rowAlias, value.exist as Input | undefined)]);
+  const where = and([
+    ...src.link,
+    filterSql(ctx, src.rowTable, src.rowAlias, value.exist as Input | undefined),
+  ]);
   const count = (value.count ?? { gt: 0 }) as Input;
   const keys = Object.keys(count).filter((k) => count[k] !== null && count[k] !== undefined);
-  if (keys.length === 1 && keys[0] === "gt" && count.gt === 0) return `EXISTS (SELECT 1 FROM ${src.from} WHERE ${where})`;
-  if (keys.length === 1 && keys[0] === "eq" && count.eq === 0) return `NOT EXISTS (SELECT 1 FROM ${src.from} WHERE ${where})`;
+  if (keys.length === 1 && keys[0] === "gt" && count.gt === 0)
+    return `EXISTS (SELECT 1 FROM ${src.from} WHERE ${where})`;
+  if (keys.length === 1 && keys[0] === "eq" && count.eq === 0)
+    return `NOT EXISTS (SELECT 1 FROM ${src.from} WHERE ${where})`;
   const countSql = `(SELECT count(*) FROM ${src.from} WHERE ${where})`;
   return scalarFilterSql(ctx, countSql, INT_COLUMN, count);
 }
@@ -139,8 +179,10 @@ export function scalarFilterSql(ctx: PlanContext, sql: string, column: Column, o
         break;
       case "pattern": {
         const p = operand as { like?: string; regex?: string; ignoreCase?: boolean };
-        if (p.like != null) parts.push(`${sql} ${p.ignoreCase ? "ILIKE" : "LIKE"} ${ctx.params.bind(p.like, "text")}`);
-        if (p.regex != null) parts.push(`${sql} ${p.ignoreCase ? "~*" : "~"} ${ctx.params.bind(p.regex, "text")}`);
+        if (p.like != null)
+          parts.push(`${sql} ${p.ignoreCase ? "ILIKE" : "LIKE"} ${ctx.params.bind(p.like, "text")}`);
+        if (p.regex != null)
+          parts.push(`${sql} ${p.ignoreCase ? "~*" : "~"} ${ctx.params.bind(p.regex, "text")}`);
         break;
       }
       default:
@@ -157,16 +199,24 @@ function listFilterSql(ctx: PlanContext, sql: string, column: Column, ops: Input
   for (const [op, operand] of Object.entries(ops)) {
     if (operand === null || operand === undefined) continue;
     if (op === "includes") parts.push(`${ctx.params.bind(operand, type)} = ANY(${sql})`);
-    else if (op === "excludes") parts.push(`coalesce(NOT (${ctx.params.bind(operand, type)} = ANY(${sql})), TRUE)`);
-    else if (op === "includesAll") parts.push(`coalesce(${sql} @> ${ctx.params.bind(operand, `${type}[]`)}, FALSE)`);
-    else if (op === "excludesAll") parts.push(`coalesce(NOT (${sql} && ${ctx.params.bind(operand, `${type}[]`)}), TRUE)`);
+    else if (op === "excludes")
+      parts.push(`coalesce(NOT (${ctx.params.bind(operand, type)} = ANY(${sql})), TRUE)`);
+    else if (op === "includesAll")
+      parts.push(`coalesce(${sql} @> ${ctx.params.bind(operand, `${type}[]`)}, FALSE)`);
+    else if (op === "excludesAll")
+      parts.push(`coalesce(NOT (${sql} && ${ctx.params.bind(operand, `${type}[]`)}), TRUE)`);
     else throw new Error(`unknown list filter operator ${op}`);
   }
   return and(parts);
 }
 
 /** SQL condition for a `T_Having` on groups of `table` aliased `alias`. */
-export function havingSql(ctx: PlanContext, table: Table, alias: string, having: Input | null | undefined): string {
+export function havingSql(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  having: Input | null | undefined,
+): string {
   if (!having) return "TRUE";
   const parts: string[] = [];
   for (const [key, value] of Object.entries(having)) {

@@ -10,15 +10,26 @@ export function bindNativeParams(ctx: PlanContext, params: unknown): void {
   if (!Array.isArray(params)) throw new PlanError("INVALID_ARGUMENT", "params must be a list");
   for (const p of params) {
     let value = p;
-    if (p && typeof p === "object" && !Array.isArray(p) && "_expr" in p) value = ctx.serverValue(String((p as { _expr: unknown })._expr));
-    ctx.params.values.push(value === null || value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : String(value));
+    if (p && typeof p === "object" && !Array.isArray(p) && "_expr" in p)
+      value = ctx.serverValue(String((p as { _expr: unknown })._expr));
+    ctx.params.values.push(
+      value === null || value === undefined
+        ? null
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value),
+    );
   }
 }
 
 /** SQL returning `_select`'s rows as a JSON array (or the first row for `_selectFirst`). */
 export function nativeSelectSql(ctx: PlanContext, sql: string, params: unknown, first: boolean): string {
   const body = sql.trim().replace(/;\s*$/, "");
-  if (!READ_ONLY_START.test(body)) throw new PlanError("INVALID_ARGUMENT", "_select takes a read-only statement (SELECT, WITH, VALUES or TABLE)");
+  if (!READ_ONLY_START.test(body))
+    throw new PlanError(
+      "INVALID_ARGUMENT",
+      "_select takes a read-only statement (SELECT, WITH, VALUES or TABLE)",
+    );
   bindNativeParams(ctx, params);
   return first
     ? `(SELECT to_json(q) FROM (${body}) q LIMIT 1)`

@@ -18,7 +18,12 @@ export function orderTerms(ctx: PlanContext, table: Table, alias: string, orderB
   return list.flatMap((entry) => entryTerms(ctx, table, alias, entry as Record<string, unknown>));
 }
 
-function entryTerms(ctx: PlanContext, table: Table, alias: string, entry: Record<string, unknown>): OrderTerm[] {
+function entryTerms(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  entry: Record<string, unknown>,
+): OrderTerm[] {
   const out: OrderTerm[] = [];
   for (const [key, value] of Object.entries(entry)) {
     if (value === null || value === undefined) continue;
@@ -30,7 +35,9 @@ function entryTerms(ctx: PlanContext, table: Table, alias: string, entry: Record
     } else if (field?.kind === "relation") {
       // Order by a many-to-one relation's field: a scalar subquery per ordering key.
       const b = ctx.alias();
-      const link = field.relation.columns.map((c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`);
+      const link = field.relation.columns.map(
+        (c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`,
+      );
       for (const term of entryTerms(ctx, field.target, b, value as Record<string, unknown>)) {
         out.push({
           sql: `(SELECT ${term.sql} FROM ${ctx.catalog.from(field.target)} ${b} WHERE ${and(link)})`,

@@ -34,16 +34,31 @@ function isGrouped(ctx: PlanContext, table: Table, fields: readonly CollectedFie
 }
 
 /** SQL building the JSON object of one row of `table` (aliased `alias`) for `fields`. */
-export function objectSql(ctx: PlanContext, table: Table, alias: string, fields: readonly CollectedField[], grouped = false): string {
-  const pairs = fields.map((f) => `'${f.responseKey.replaceAll("'", "''")}', ${fieldSql(ctx, table, alias, f, grouped)}`);
+export function objectSql(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  fields: readonly CollectedField[],
+  grouped = false,
+): string {
+  const pairs = fields.map(
+    (f) => `'${f.responseKey.replaceAll("'", "''")}', ${fieldSql(ctx, table, alias, f, grouped)}`,
+  );
   if (pairs.length <= MAX_PAIRS) return `json_build_object(${pairs.join(", ")})`;
   const chunks: string[] = [];
-  for (let i = 0; i < pairs.length; i += MAX_PAIRS) chunks.push(`jsonb_build_object(${pairs.slice(i, i + MAX_PAIRS).join(", ")})`);
+  for (let i = 0; i < pairs.length; i += MAX_PAIRS)
+    chunks.push(`jsonb_build_object(${pairs.slice(i, i + MAX_PAIRS).join(", ")})`);
   // jsonb reorders keys; the presenter restores selection order afterwards.
   return `(${chunks.join(" || ")})::json`;
 }
 
-function fieldSql(ctx: PlanContext, table: Table, alias: string, f: CollectedField, grouped: boolean): string {
+function fieldSql(
+  ctx: PlanContext,
+  table: Table,
+  alias: string,
+  f: CollectedField,
+  grouped: boolean,
+): string {
   const field = ctx.catalog.field(table, f.name);
   if (!field) throw new PlanError("INVALID_ARGUMENT", `${table.typeName} has no field ${f.name}`);
   switch (field.kind) {
@@ -57,17 +72,23 @@ function fieldSql(ctx: PlanContext, table: Table, alias: string, f: CollectedFie
       if (!grouped) throw new PlanError("INVALID_ARGUMENT", `${f.name} is only available in a list`);
       const args = argumentsOf(ctx, fieldDef(ctx, table, f.name), f.nodes[0]!);
       const { sql, column } = aggregateSql(alias, field, args.distinct === true);
-      return field.fn === "count" ? sql : encodeColumn(sql, { ...column, type: { ...column.type, list: false } });
+      return field.fn === "count"
+        ? sql
+        : encodeColumn(sql, { ...column, type: { ...column.type, list: false } });
     }
     case "relation": {
-      if (grouped) throw new PlanError("INVALID_ARGUMENT", `${f.name} cannot be selected together with aggregates`);
+      if (grouped)
+        throw new PlanError("INVALID_ARGUMENT", `${f.name} cannot be selected together with aggregates`);
       const b = ctx.alias();
-      const link = field.relation.columns.map((c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`);
+      const link = field.relation.columns.map(
+        (c, i) => `${b}.${quoteIdent(field.relation.references[i]!)} = ${alias}.${quoteIdent(c)}`,
+      );
       const sub = collectFields(subSelections(f), ctx.fragments, ctx.variables);
       return `(SELECT ${objectSql(ctx, field.target, b, sub)} FROM ${ctx.catalog.from(field.target)} ${b} WHERE ${and(link)})`;
     }
     case "relationField":
-      if (grouped) throw new PlanError("INVALID_ARGUMENT", `${f.name} cannot be selected together with aggregates`);
+      if (grouped)
+        throw new PlanError("INVALID_ARGUMENT", `${f.name} cannot be selected together with aggregates`);
       return relationFieldSql(ctx, table, alias, f, field);
   }
 }
@@ -117,7 +138,10 @@ export function listSql(
   const order: OrderTerm[] = orderTerms(ctx, q.argTable, q.argAlias, q.args.orderBy);
   const json = objectSql(ctx, q.rowTable, q.rowAlias, q.fields, grouped);
   const distinct = q.args.distinct === true;
-  const select = [`${distinct ? "DISTINCT " : ""}${distinct ? `${json}::jsonb` : json} AS j`, ...order.map((t, i) => `${t.sql} AS o${i}`)];
+  const select = [
+    `${distinct ? "DISTINCT " : ""}${distinct ? `${json}::jsonb` : json} AS j`,
+    ...order.map((t, i) => `${t.sql} AS o${i}`),
+  ];
   let sql = `SELECT ${select.join(", ")} FROM ${q.from} WHERE ${where}`;
   if (grouped) {
     const plain = q.fields.filter((f) => ctx.catalog.field(q.rowTable, f.name)?.kind === "column");
@@ -129,17 +153,27 @@ export function listSql(
     const having = havingSql(ctx, q.rowTable, q.rowAlias, q.args.having as Args | undefined);
     if (having !== "TRUE") sql += ` HAVING ${having}`;
   }
-  if (order.length) sql += ` ORDER BY ${order.map((t, i) => (distinct ? `o${i} ${t.direction}` : `${t.sql} ${t.direction}`)).join(", ")}`;
+  if (order.length)
+    sql += ` ORDER BY ${order.map((t, i) => (distinct ? `o${i} ${t.direction}` : `${t.sql} ${t.direction}`)).join(", ")}`;
   const limit = q.args.limit;
-  if (limit !== null && limit !== undefined) sql += ` LIMIT ${ctx.params.bind(Math.max(0, limit as number), "bigint")}`;
+  if (limit !== null && limit !== undefined)
+    sql += ` LIMIT ${ctx.params.bind(Math.max(0, limit as number), "bigint")}`;
   const offset = q.args.offset;
-  if (offset !== null && offset !== undefined) sql += ` OFFSET ${ctx.params.bind(Math.max(0, offset as number), "bigint")}`;
-  const agg = order.length ? `json_agg(s.j ORDER BY ${order.map((t, i) => `s.o${i} ${t.direction}`).join(", ")})` : "json_agg(s.j)";
+  if (offset !== null && offset !== undefined)
+    sql += ` OFFSET ${ctx.params.bind(Math.max(0, offset as number), "bigint")}`;
+  const agg = order.length
+    ? `json_agg(s.j ORDER BY ${order.map((t, i) => `s.o${i} ${t.direction}`).join(", ")})`
+    : "json_agg(s.j)";
   return `(SELECT coalesce(${agg}, '[]'::json) FROM (${sql}) s)`;
 }
 
 /** SQL for a single-row lookup by `id`, `key` or `first` (root `t(...)` fields). */
-export function singleSql(ctx: PlanContext, table: Table, fields: readonly CollectedField[], args: Args): string {
+export function singleSql(
+  ctx: PlanContext,
+  table: Table,
+  fields: readonly CollectedField[],
+  args: Args,
+): string {
   const a = ctx.alias();
   const given = ["id", "key", "first"].filter((k) => args[k] !== undefined && args[k] !== null);
   if (given.length !== 1) {
@@ -167,14 +201,25 @@ export function keyConditions(ctx: PlanContext, table: Table, alias: string, key
     const expr = key[`${column.field}_expr`];
     if (expr !== undefined && expr !== null) value = ctx.serverValue(expr as string);
     if (value === undefined || value === null) {
-      throw new PlanError("INVALID_ARGUMENT", `${table.typeName}_Key needs ${column.field} (or ${column.field}_expr)`);
+      throw new PlanError(
+        "INVALID_ARGUMENT",
+        `${table.typeName}_Key needs ${column.field} (or ${column.field}_expr)`,
+      );
     }
-    return `${alias}.${quoteIdent(column.column)} = ${ctx.params.bind(value, column.sqlType.replace(/^(big)?serial$/, (_, b) => (b ? "bigint" : "integer")))}`;
+    return `${alias}.${quoteIdent(column.column)} = ${ctx.params.bind(
+      value,
+      column.sqlType.replace(/^(big)?serial$/, (_, b) => (b ? "bigint" : "integer")),
+    )}`;
   });
 }
 
 /** SQL for a root `ts(...)` list field over `table`. */
-export function rootListSql(ctx: PlanContext, table: Table, fields: readonly CollectedField[], args: Args): string {
+export function rootListSql(
+  ctx: PlanContext,
+  table: Table,
+  fields: readonly CollectedField[],
+  args: Args,
+): string {
   const a = ctx.alias();
   return listSql(ctx, {
     from: `${ctx.catalog.from(table)} ${a}`,
@@ -187,4 +232,3 @@ export function rootListSql(ctx: PlanContext, table: Table, fields: readonly Col
     args,
   });
 }
-

@@ -8,8 +8,8 @@ import {
   type FieldDefinitionNode,
   GraphQLError,
   getDirectiveValues,
-  KnownDirectivesRule,
   Kind,
+  KnownDirectivesRule,
   type ObjectTypeDefinitionNode,
   parse,
   Source,
@@ -17,6 +17,7 @@ import {
   UniqueDirectivesPerLocationRule,
   validate,
 } from "graphql";
+import { graphqlErrorToCompileErrors } from "./errors.ts";
 import type {
   Column,
   ColumnDefault,
@@ -31,7 +32,6 @@ import { quoteIdent } from "./model.ts";
 import { lowerFirst, pluralize, snakeCase, upperFirst } from "./naming.ts";
 import { PRELUDE, SQL_TYPES } from "./prelude.ts";
 import type { CompileError, SourceFile } from "./source.ts";
-import { graphqlErrorToCompileErrors } from "./errors.ts";
 
 /** Result of compiling the schema files. */
 export type SchemaResult =
@@ -56,7 +56,10 @@ export function compileSchema(files: readonly SourceFile[], pgSchema = "public")
   const directiveSchema = buildASTSchema(parse(`${PRELUDE}\ntype Query { _service: _Service }`), {
     assumeValidSDL: true,
   });
-  for (const error of validate(directiveSchema, userDoc, [KnownDirectivesRule, UniqueDirectivesPerLocationRule])) {
+  for (const error of validate(directiveSchema, userDoc, [
+    KnownDirectivesRule,
+    UniqueDirectivesPerLocationRule,
+  ])) {
     errors.push(...graphqlErrorToCompileErrors(error));
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -89,7 +92,10 @@ class ModelBuilder {
     for (const def of definitions) {
       if (def.kind === Kind.OBJECT_TYPE_DEFINITION) this.addTable(def);
       else if (def.kind !== Kind.ENUM_TYPE_DEFINITION) {
-        this.fail(def, `only @table and @view object types and enums may be declared in a schema file (found ${def.kind})`);
+        this.fail(
+          def,
+          `only @table and @view object types and enums may be declared in a schema file (found ${def.kind})`,
+        );
       }
     }
     for (const name of this.tables.keys()) this.resolveRelations(name);
@@ -105,18 +111,37 @@ class ModelBuilder {
 
   private addEnum(node: EnumTypeDefinitionNode): void {
     const name = node.name.value;
-    if (this.isReserved(name)) return this.fail(node, `enum ${name} clashes with a built-in type`);
-    this.enums.set(name, { name, sqlName: snakeCase(name), values: (node.values ?? []).map((v) => v.name.value) });
+    if (this.isReserved(name)) {
+      this.fail(node, `enum ${name} clashes with a built-in type`);
+      return;
+    }
+    this.enums.set(name, {
+      name,
+      sqlName: snakeCase(name),
+      values: (node.values ?? []).map((v) => v.name.value),
+    });
   }
 
   private addTable(node: ObjectTypeDefinitionNode): void {
     const typeName = node.name.value;
-    if (this.isReserved(typeName)) return this.fail(node, `type ${typeName} clashes with a built-in type`);
-    if (this.tables.has(typeName)) return this.fail(node, `type ${typeName} is declared twice`);
+    if (this.isReserved(typeName)) {
+      this.fail(node, `type ${typeName} clashes with a built-in type`);
+      return;
+    }
+    if (this.tables.has(typeName)) {
+      this.fail(node, `type ${typeName} is declared twice`);
+      return;
+    }
     const tableArgs = this.directive(node, "table");
     const viewArgs = this.directive(node, "view");
-    if (!tableArgs && !viewArgs) return this.fail(node, `type ${typeName} needs @table or @view`);
-    if (tableArgs && viewArgs) return this.fail(node, `type ${typeName} cannot be both @table and @view`);
+    if (!tableArgs && !viewArgs) {
+      this.fail(node, `type ${typeName} needs @table or @view`);
+      return;
+    }
+    if (tableArgs && viewArgs) {
+      this.fail(node, `type ${typeName} cannot be both @table and @view`);
+      return;
+    }
     const args = (tableArgs ?? viewArgs)!;
     const singular = (args.singular as string | undefined) ?? lowerFirst(typeName);
     const table: Table = {
@@ -136,7 +161,8 @@ class ModelBuilder {
     if (viewArgs) {
       const sql = viewArgs.sql as string | undefined;
       const name = viewArgs.name as string | undefined;
-      if ((sql === undefined) === (name === undefined)) this.fail(node, `@view on ${typeName} needs exactly one of sql or name`);
+      if ((sql === undefined) === (name === undefined))
+        this.fail(node, `@view on ${typeName} needs exactly one of sql or name`);
       if (sql !== undefined) table.viewSql = sql;
       if (name !== undefined) table.name = name;
     }
@@ -148,7 +174,10 @@ class ModelBuilder {
       const key = tableArgs?.key as string[] | undefined;
       if (key) table.declaredKey = key;
       else {
-        if (!table.columns.some((c) => c.field === "id") && !(node.fields ?? []).some((f) => f.name.value === "id")) {
+        if (
+          !table.columns.some((c) => c.field === "id") &&
+          !(node.fields ?? []).some((f) => f.name.value === "id")
+        ) {
           table.columns.unshift({
             field: "id",
             column: "id",
@@ -166,16 +195,20 @@ class ModelBuilder {
 
   private addField(table: Table, node: FieldDefinitionNode): void {
     const field = node.name.value;
-    if (field.startsWith("_")) return this.fail(node, `field ${table.typeName}.${field}: names starting with _ are reserved`);
+    if (field.startsWith("_")) {
+      this.fail(node, `field ${table.typeName}.${field}: names starting with _ are reserved`);
+      return;
+    }
     const { named, nonNull, list, elementNonNull } = unwrap(node.type);
     const target = this.tables.has(named) || this.isTableType(named);
     const colArgs = this.directive(node, "col");
     if (target) {
       if (list) {
-        return this.fail(
+        this.fail(
           node,
           `field ${table.typeName}.${field}: a list of ${named} is not a column; declare the relation on ${named} (many-to-one) and read it back as a generated _on_ field`,
         );
+        return;
       }
       // Resolved once every table is known (its FK fields depend on the target's key).
       table.relations.push({
@@ -193,16 +226,23 @@ class ModelBuilder {
     }
     const enumModel = this.enums.get(named);
     if (!enumModel && !(named in SQL_TYPES)) {
-      return this.fail(node, `field ${table.typeName}.${field} has unknown type ${named}`);
+      this.fail(node, `field ${table.typeName}.${field} has unknown type ${named}`);
+      return;
     }
     if (table.kind === "view" && nonNull) {
-      return this.fail(node, `field ${table.typeName}.${field}: fields of a @view must be nullable`);
+      this.fail(node, `field ${table.typeName}.${field}: fields of a @view must be nullable`);
+      return;
     }
     const type: ValueType = { kind: enumModel ? "enum" : "scalar", name: named, list, elementNonNull };
-    let sqlType = enumModel ? `${quoteIdent(this.pgSchema)}.${quoteIdent(enumModel.sqlName)}` : SQL_TYPES[named]!;
+    let sqlType = enumModel
+      ? `${quoteIdent(this.pgSchema)}.${quoteIdent(enumModel.sqlName)}`
+      : SQL_TYPES[named]!;
     if (named === "Vector") {
       const size = colArgs?.size as number | undefined;
-      if (!size) return this.fail(node, `field ${table.typeName}.${field}: Vector needs @col(size: N)`);
+      if (!size) {
+        this.fail(node, `field ${table.typeName}.${field}: Vector needs @col(size: N)`);
+        return;
+      }
       sqlType = `vector(${size})`;
     }
     if (colArgs?.dataType) sqlType = colArgs.dataType as string;
@@ -234,7 +274,10 @@ class ModelBuilder {
     if (kind === "expr") {
       const expr = String(args.expr);
       if (!["uuidV4()", "request.time", "auth.uid"].includes(expr)) {
-        this.fail(node, `@default(expr: "${expr}") is not supported; use "uuidV4()", "request.time" or "auth.uid"`);
+        this.fail(
+          node,
+          `@default(expr: "${expr}") is not supported; use "uuidV4()", "request.time" or "auth.uid"`,
+        );
       }
       return { kind, expr };
     }
@@ -258,7 +301,8 @@ class ModelBuilder {
       if (keyRelations.has(relation.field)) this.resolveRelations(relation.target);
     }
     for (const relation of table.relations) {
-      if (!keyRelations.has(relation.field) && relation.target !== typeName) this.resolveKeyOnly(relation.target);
+      if (!keyRelations.has(relation.field) && relation.target !== typeName)
+        this.resolveKeyOnly(relation.target);
     }
     this.resolveKey(table, node);
     for (const relation of table.relations) this.resolveRelation(table, node, relation);
@@ -297,7 +341,10 @@ class ModelBuilder {
     const target = this.tables.get(relation.target)?.table;
     if (!target) return;
     if (target.kind === "view") {
-      this.fail(node, `${table.typeName}.${relation.field}: a relation cannot point at the @view ${target.typeName}`);
+      this.fail(
+        node,
+        `${table.typeName}.${relation.field}: a relation cannot point at the @view ${target.typeName}`,
+      );
       return;
     }
     const fieldNode = node.fields?.find((f) => f.name.value === relation.field);
@@ -305,12 +352,18 @@ class ModelBuilder {
     const references = (refArgs?.references as string[] | undefined) ?? target.keyFields;
     const targetColumns = references.map((ref) => target.columns.find((c) => c.field === ref));
     if (targetColumns.some((c) => !c)) {
-      this.fail(fieldNode ?? node, `@ref(references) of ${table.typeName}.${relation.field} names a field ${target.typeName} lacks`);
+      this.fail(
+        fieldNode ?? node,
+        `@ref(references) of ${table.typeName}.${relation.field} names a field ${target.typeName} lacks`,
+      );
       return;
     }
     const explicitFields = refArgs?.fields as string[] | undefined;
     if (explicitFields && explicitFields.length !== references.length) {
-      this.fail(fieldNode ?? node, `@ref(fields) and references of ${table.typeName}.${relation.field} differ in length`);
+      this.fail(
+        fieldNode ?? node,
+        `@ref(fields) and references of ${table.typeName}.${relation.field} differ in length`,
+      );
       return;
     }
     targetColumns.forEach((targetColumn, i) => {
@@ -342,7 +395,10 @@ class ModelBuilder {
   }
 
   private addIndexes(node: ObjectTypeDefinitionNode, table: Table): void {
-    const columnsOf = (fields: string[], at: ObjectTypeDefinitionNode | FieldDefinitionNode): string[] | undefined => {
+    const columnsOf = (
+      fields: string[],
+      at: ObjectTypeDefinitionNode | FieldDefinitionNode,
+    ): string[] | undefined => {
       const out: string[] = [];
       for (const f of fields) {
         const relation = table.relations.find((r) => r.field === f);
@@ -358,7 +414,11 @@ class ModelBuilder {
       }
       return out;
     };
-    const add = (at: ObjectTypeDefinitionNode | FieldDefinitionNode, fields: string[], directive: ConstDirectiveNode) => {
+    const add = (
+      at: ObjectTypeDefinitionNode | FieldDefinitionNode,
+      fields: string[],
+      directive: ConstDirectiveNode,
+    ) => {
       const unique = directive.name.value === "unique";
       const args = this.directiveValues(directive) ?? {};
       const columns = columnsOf(fields, at);
@@ -366,7 +426,8 @@ class ModelBuilder {
       const order = args.order as ("ASC" | "DESC")[] | undefined;
       const isList = fields.some((f) => table.columns.find((c) => c.field === f)?.type.list);
       const method = (args.type as Index["method"] | undefined) ?? (isList ? "GIN" : "BTREE");
-      const suffix = order && columns.length > 1 ? `_${order.map((o) => (o === "DESC" ? "d" : "a")).join("")}` : "";
+      const suffix =
+        order && columns.length > 1 ? `_${order.map((o) => (o === "DESC" ? "d" : "a")).join("")}` : "";
       const name =
         (args.name as string | undefined) ??
         (args.indexName as string | undefined) ??
@@ -382,7 +443,8 @@ class ModelBuilder {
     for (const field of node.fields ?? []) {
       for (const directive of field.directives ?? []) {
         if (directive.name.value !== "index" && directive.name.value !== "unique") continue;
-        if (this.directiveValues(directive)?.fields) this.fail(directive, `fields is only allowed on a type-level @${directive.name.value}`);
+        if (this.directiveValues(directive)?.fields)
+          this.fail(directive, `fields is only allowed on a type-level @${directive.name.value}`);
         add(field, [field.name.value], directive);
       }
     }
@@ -394,14 +456,21 @@ class ModelBuilder {
       for (const name of [table.singular, table.plural]) {
         const other = seen.get(name);
         if (other && other !== table.typeName) {
-          this.fail(node, `${table.typeName} and ${other} both generate the field name ${name}; set @table(singular/plural)`);
+          this.fail(
+            node,
+            `${table.typeName} and ${other} both generate the field name ${name}; set @table(singular/plural)`,
+          );
         }
         seen.set(name, table.typeName);
       }
       const columns = new Map<string, string>();
       for (const column of table.columns) {
         const other = columns.get(column.column);
-        if (other) this.fail(node, `${table.typeName}.${column.field} and ${other} map to the same column ${column.column}`);
+        if (other)
+          this.fail(
+            node,
+            `${table.typeName}.${column.field} and ${other} map to the same column ${column.column}`,
+          );
         columns.set(column.column, column.field);
       }
     }
@@ -415,7 +484,10 @@ class ModelBuilder {
     return this.schema.getType(name) !== undefined || name === "Mutation";
   }
 
-  private directive(node: ObjectTypeDefinitionNode | FieldDefinitionNode, name: string): Record<string, unknown> | undefined {
+  private directive(
+    node: ObjectTypeDefinitionNode | FieldDefinitionNode,
+    name: string,
+  ): Record<string, unknown> | undefined {
     const directive = node.directives?.find((d) => d.name.value === name);
     return directive ? this.directiveValues(directive) : undefined;
   }

@@ -4,7 +4,17 @@
 import type { SourceLocation } from "../errors.ts";
 
 /** The built-in scalars a column can have. */
-export type ScalarName = "UUID" | "String" | "Int" | "Int64" | "Float" | "Boolean" | "Date" | "Timestamp" | "Any" | "Vector";
+export type ScalarName =
+  | "UUID"
+  | "String"
+  | "Int"
+  | "Int64"
+  | "Float"
+  | "Boolean"
+  | "Date"
+  | "Timestamp"
+  | "Any"
+  | "Vector";
 
 /** A column's value type: a built-in scalar or a user enum, possibly a one-dimensional list. */
 export interface ValueType {

@@ -2,7 +2,17 @@
 // directives and the shared filter/ordering inputs. Written from the spec (§2.1, §3.4–3.6), in our words.
 
 /** Scalars a column can hold, in the order the generated files list them. */
-export const COLUMN_SCALARS = ["UUID", "String", "Int", "Int64", "Float", "Boolean", "Date", "Timestamp", "Any"] as const;
+export const COLUMN_SCALARS = [
+  "UUID",
+  "String",
+  "Int",
+  "Int64",
+  "Float",
+  "Boolean",
+  "Date",
+  "Timestamp",
+  "Any",
+] as const;
 
 /** Numeric scalars (they get `_sum`/`_avg` aggregates and `inc`/`dec` updates). */
 export const NUMERIC_SCALARS = new Set(["Int", "Int64", "Float"]);
@@ -44,7 +54,12 @@ function scalarFilter(scalar: string): string {
     `  nin: [${scalar}!]`,
   ];
   if (scalar === "String") {
-    lines.push("  contains: String", "  startsWith: String", "  endsWith: String", "  pattern: String_Pattern");
+    lines.push(
+      "  contains: String",
+      "  startsWith: String",
+      "  endsWith: String",
+      "  pattern: String_Pattern",
+    );
   }
   lines.push("}");
   lines.push(
@@ -158,7 +173,8 @@ input Float_Update { inc: Float @fdc_oneOf dec: Float @fdc_oneOf }
 input Date_Update { inc: Date_Duration @fdc_oneOf dec: Date_Duration @fdc_oneOf }
 input Timestamp_Update { inc: Timestamp_Duration @fdc_oneOf dec: Timestamp_Duration @fdc_oneOf }
 ${COLUMN_SCALARS.map(
-  (s) => `input ${s}_ListUpdate { append: [${s}!] @fdc_oneOf prepend: [${s}!] @fdc_oneOf add: [${s}!] @fdc_oneOf remove: [${s}!] @fdc_oneOf }`,
+  (s) =>
+    `input ${s}_ListUpdate { append: [${s}!] @fdc_oneOf prepend: [${s}!] @fdc_oneOf add: [${s}!] @fdc_oneOf remove: [${s}!] @fdc_oneOf }`,
 ).join("\n")}
 ${COLUMN_SCALARS.map(scalarFilter).join("\n")}
 

@@ -18,7 +18,11 @@ type Review @table(key: ["movie", "user"]) { movie: Movie! user: User! rating: I
 
 describe("queries", () => {
   let e: EngineFixture;
-  const ids = { up: "6f1d0a3c-7b2e-4c1f-9a0b-1c2d3e4f5a6b", heat: "11111111-2222-4333-8444-555555555555", up2: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" };
+  const ids = {
+    up: "6f1d0a3c-7b2e-4c1f-9a0b-1c2d3e4f5a6b",
+    heat: "11111111-2222-4333-8444-555555555555",
+    up2: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+  };
 
   beforeAll(async () => {
     e = await engine(MOVIES);
@@ -43,16 +47,22 @@ describe("queries", () => {
 
   it("accepts UUIDs without dashes, in upper case or as urn:uuid", async () => {
     for (const id of [ids.up.replaceAll("-", ""), ids.up.toUpperCase(), `urn:uuid:${ids.up}`]) {
-      expect(await e.data(`query($id: UUID!) { movie(id: $id) { title } }`, { id })).toEqual({ movie: { title: "Up" } });
+      expect(await e.data(`query($id: UUID!) { movie(id: $id) { title } }`, { id })).toEqual({
+        movie: { title: "Up" },
+      });
     }
   });
 
   it("answers null for a key that matches nothing", async () => {
-    expect(await e.data(`{ movie(id: "00000000-0000-4000-8000-000000000000") { title } }`)).toEqual({ movie: null });
+    expect(await e.data(`{ movie(id: "00000000-0000-4000-8000-000000000000") { title } }`)).toEqual({
+      movie: null,
+    });
   });
 
   it("looks a row up by a String key", async () => {
-    expect(await e.data(`{ user(key: {uid: "ann"}) { uid displayName } }`)).toEqual({ user: { uid: "ann", displayName: "Ann" } });
+    expect(await e.data(`{ user(key: {uid: "ann"}) { uid displayName } }`)).toEqual({
+      user: { uid: "ann", displayName: "Ann" },
+    });
   });
 
   it("encodes Int64 as a string, Date as YYYY-MM-DD and Timestamp as RFC 3339 UTC", async () => {
@@ -70,7 +80,9 @@ describe("queries", () => {
   });
 
   it("lists rows filtered, ordered and limited", async () => {
-    const data = await e.data(`{ movies(where: {genre: {eq: "family"}}, orderBy: [{title: DESC}], limit: 5) { title } }`);
+    const data = await e.data(
+      `{ movies(where: {genre: {eq: "family"}}, orderBy: [{title: DESC}], limit: 5) { title } }`,
+    );
     expect(data).toEqual({ movies: [{ title: "Up 2" }, { title: "Up" }] });
   });
 
@@ -94,7 +106,9 @@ describe("queries", () => {
   });
 
   it("reads many-to-many fields through a join table", async () => {
-    const data = await e.data(`{ user(key: {uid: "ann"}) { movies_via_Review(orderBy: [{rating: DESC}]) { title } } }`);
+    const data = await e.data(
+      `{ user(key: {uid: "ann"}) { movies_via_Review(orderBy: [{rating: DESC}]) { title } } }`,
+    );
     expect(data).toEqual({ user: { movies_via_Review: [{ title: "Up" }, { title: "Heat" }] } });
   });
 
@@ -109,12 +123,21 @@ describe("queries", () => {
 
   it("aggregates the whole table when only aggregates are selected", async () => {
     const data = await e.data(`{ movies { _count rating_avg rating_max views_sum } }`);
-    expect(data).toEqual({ movies: [{ _count: 3, rating_avg: 4.65, rating_max: 4.8, views_sum: "9007199254741005" }] });
+    expect(data).toEqual({
+      movies: [{ _count: 3, rating_avg: 4.65, rating_max: 4.8, views_sum: "9007199254741005" }],
+    });
   });
 
   it("groups by the plain fields selected next to aggregates, with having and ordering", async () => {
-    const data = await e.data(`{ movies(orderBy: [{genre: ASC}], having: {_count: {ge: 1}}) { genre _count } }`);
-    expect(data).toEqual({ movies: [{ genre: "crime", _count: 1 }, { genre: "family", _count: 2 }] });
+    const data = await e.data(
+      `{ movies(orderBy: [{genre: ASC}], having: {_count: {ge: 1}}) { genre _count } }`,
+    );
+    expect(data).toEqual({
+      movies: [
+        { genre: "crime", _count: 1 },
+        { genre: "family", _count: 2 },
+      ],
+    });
     const filtered = await e.data(`{ movies(having: {_count: {gt: 1}}) { genre count: _count } }`);
     expect(filtered).toEqual({ movies: [{ genre: "family", count: 2 }] });
   });

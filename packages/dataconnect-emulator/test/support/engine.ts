@@ -34,7 +34,11 @@ export interface EngineFixture {
 }
 
 /** Compiles and migrates `schema` (+ optional connector `operations`) into a fresh Postgres schema. */
-export async function engine(schema: string, operations = "", sqlFiles: { path: string; text: string }[] = []): Promise<EngineFixture> {
+export async function engine(
+  schema: string,
+  operations = "",
+  sqlFiles: { path: string; text: string }[] = [],
+): Promise<EngineFixture> {
   const db = await sharedDatabase();
   schemas += 1;
   const pgSchema = `fixture_${schemas}_${Math.random().toString(36).slice(2, 8)}`;
@@ -42,7 +46,9 @@ export async function engine(schema: string, operations = "", sqlFiles: { path: 
     serviceId: "test",
     pgSchema,
     schemaFiles: [{ path: "schema/schema.gql", text: schema }],
-    connectors: [{ id: "default", files: operations ? [{ path: "connector/ops.gql", text: operations }] : [] }],
+    connectors: [
+      { id: "default", files: operations ? [{ path: "connector/ops.gql", text: operations }] : [] },
+    ],
     sqlFiles,
   });
   if (!compiled.ok) throw new Error(compiled.errors.map(formatCompileError).join("\n"));
@@ -52,7 +58,8 @@ export async function engine(schema: string, operations = "", sqlFiles: { path: 
     service,
     db,
     pgSchema,
-    gql: (query, variables = {}, caller = { kind: "admin" }) => service.executeGraphql({ query, variables, readOnly: false, caller }),
+    gql: (query, variables = {}, caller = { kind: "admin" }) =>
+      service.executeGraphql({ query, variables, readOnly: false, caller }),
     async data(query, variables) {
       const res = await fixture.gql(query, variables);
       if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
@@ -60,10 +67,11 @@ export async function engine(schema: string, operations = "", sqlFiles: { path: 
     },
     op: (operationName, variables = {}, caller = { kind: "admin" }) =>
       service.executeConnector({ connector: "default", operationName, variables, kind: "query", caller }),
-    sql: (text, params = []) => db.transaction(async (tx) => {
-      await tx.exec(`SET LOCAL search_path TO "${pgSchema}"`);
-      return tx.query(text, params);
-    }) as never,
+    sql: (text, params = []) =>
+      db.transaction(async (tx) => {
+        await tx.exec(`SET LOCAL search_path TO "${pgSchema}"`);
+        return tx.query(text, params);
+      }) as never,
   };
   return fixture;
 }
@@ -72,7 +80,13 @@ export async function engine(schema: string, operations = "", sqlFiles: { path: 
 export function user(uid: string, claims: Record<string, unknown> = {}): Caller {
   const auth: AuthContext = {
     uid,
-    token: { sub: uid, user_id: uid, email_verified: false, firebase: { sign_in_provider: "password" }, ...claims },
+    token: {
+      sub: uid,
+      user_id: uid,
+      email_verified: false,
+      firebase: { sign_in_provider: "password" },
+      ...claims,
+    },
   };
   return { kind: "user", auth };
 }
