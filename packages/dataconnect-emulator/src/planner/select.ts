@@ -136,10 +136,25 @@ export function listSql(
   const grouped = isGrouped(ctx, q.rowTable, q.fields);
   const where = and([...q.link, filterSql(ctx, q.argTable, q.argAlias, q.args.where as Args | undefined)]);
   const order: OrderTerm[] = orderTerms(ctx, q.argTable, q.argAlias, q.args.orderBy);
-  const json = objectSql(ctx, q.rowTable, q.rowAlias, q.fields, grouped);
   const distinct = q.args.distinct === true;
+  const page = pageSql(ctx, q.args);
+  if (!grouped && !distinct) {
+    // Rows are picked (filter, sort, limit) first and turned into JSON after, so a top-k over many
+    // candidate rows builds JSON only for the k it keeps.
+    const s = ctx.alias();
+    const columns = neededColumns(ctx, q.rowTable, q.fields).map((c) => `${q.rowAlias}.${quoteIdent(c)}`);
+    const inner = [...columns, ...order.map((t, i) => `${t.sql} AS "__o${i}"`)].join(", ");
+    let sql = `SELECT ${inner} FROM ${q.from} WHERE ${where}`;
+    if (order.length) sql += ` ORDER BY ${order.map((t) => `${t.sql} ${t.direction}`).join(", ")}`;
+    const json = objectSql(ctx, q.rowTable, s, q.fields);
+    const agg = order.length
+      ? `json_agg(${json} ORDER BY ${order.map((t, i) => `${s}."__o${i}" ${t.direction}`).join(", ")})`
+      : `json_agg(${json})`;
+    return `(SELECT coalesce(${agg}, '[]'::json) FROM (${sql}${page}) ${s})`;
+  }
+  const json = objectSql(ctx, q.rowTable, q.rowAlias, q.fields, grouped);
   const select = [
-    `${distinct ? "DISTINCT " : ""}${distinct ? `${json}::jsonb` : json} AS j`,
+    `${distinct ? `DISTINCT ${json}::jsonb` : json} AS j`,
     ...order.map((t, i) => `${t.sql} AS o${i}`),
   ];
   let sql = `SELECT ${select.join(", ")} FROM ${q.from} WHERE ${where}`;
@@ -153,18 +168,37 @@ export function listSql(
     const having = havingSql(ctx, q.rowTable, q.rowAlias, q.args.having as Args | undefined);
     if (having !== "TRUE") sql += ` HAVING ${having}`;
   }
-  if (order.length)
+  if (order.length) {
     sql += ` ORDER BY ${order.map((t, i) => (distinct ? `o${i} ${t.direction}` : `${t.sql} ${t.direction}`)).join(", ")}`;
-  const limit = q.args.limit;
-  if (limit !== null && limit !== undefined)
-    sql += ` LIMIT ${ctx.params.bind(Math.max(0, limit as number), "bigint")}`;
-  const offset = q.args.offset;
-  if (offset !== null && offset !== undefined)
-    sql += ` OFFSET ${ctx.params.bind(Math.max(0, offset as number), "bigint")}`;
+  }
   const agg = order.length
-    ? `json_agg(s.j ORDER BY ${order.map((t, i) => `s.o${i} ${t.direction}`).join(", ")})`
+    ? `json_agg(s.j ORDER BY ${order.map((_, i) => `s.o${i} ${order[i]!.direction}`).join(", ")})`
     : "json_agg(s.j)";
-  return `(SELECT coalesce(${agg}, '[]'::json) FROM (${sql}) s)`;
+  return `(SELECT coalesce(${agg}, '[]'::json) FROM (${sql}${page}) s)`;
+}
+
+/** The columns of `table` that building `fields` reads: carried through sorts instead of whole rows. */
+function neededColumns(ctx: PlanContext, table: Table, fields: readonly CollectedField[]): string[] {
+  const out = new Set(ctx.catalog.keyColumns(table).map((c) => c.column));
+  for (const f of fields) {
+    const field = ctx.catalog.field(table, f.name);
+    if (field?.kind === "column") out.add(field.column.column);
+    else if (field?.kind === "relation") for (const c of field.relation.columns) out.add(c);
+    else if (field?.kind === "relationField") {
+      const rf = field.field;
+      for (const c of rf.kind === "manyToMany" ? rf.near.references : rf.relation.references) out.add(c);
+    }
+  }
+  return [...out];
+}
+
+function pageSql(ctx: PlanContext, args: Args): string {
+  let sql = "";
+  if (args.limit !== null && args.limit !== undefined)
+    sql += ` LIMIT ${ctx.params.bind(Math.max(0, args.limit as number), "bigint")}`;
+  if (args.offset !== null && args.offset !== undefined)
+    sql += ` OFFSET ${ctx.params.bind(Math.max(0, args.offset as number), "bigint")}`;
+  return sql;
 }
 
 /** SQL for a single-row lookup by `id`, `key` or `first` (root `t(...)` fields). */
@@ -189,9 +223,10 @@ export function singleSql(
     const key = given[0] === "id" ? { id: args.id } : (args.key as Args);
     where = and(keyConditions(ctx, table, a, key));
   }
-  let sql = `SELECT ${objectSql(ctx, table, a, fields)} FROM ${ctx.catalog.from(table)} ${a} WHERE ${where}`;
+  let sql = `SELECT ${a}.* FROM ${ctx.catalog.from(table)} ${a} WHERE ${where}`;
   if (order.length) sql += ` ORDER BY ${order.map((t) => `${t.sql} ${t.direction}`).join(", ")}`;
-  return `(${sql} LIMIT 1)`;
+  const s = ctx.alias();
+  return `(SELECT ${objectSql(ctx, table, s, fields)} FROM (${sql} LIMIT 1) ${s})`;
 }
 
 /** `col = $n` for every key field of a `T_Key` input (values or `_expr` server values). */
