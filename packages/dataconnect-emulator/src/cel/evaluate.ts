@@ -85,8 +85,13 @@ function fromCel(value: unknown): unknown {
     for (const [k, v] of value.entries()) out[String(k)] = fromCel(v);
     return out;
   }
-  if (value && typeof value === "object" && "$typeName" in value) {
-    const message = value as { $typeName: string; seconds?: bigint; nanos?: number };
+  if (value && typeof value === "object" && ("$typeName" in value || "message" in value)) {
+    // Timestamps come back as protobuf messages, possibly inside a reflection wrapper.
+    const message = ("$typeName" in value ? value : (value as { message: object }).message) as {
+      $typeName?: string;
+      seconds?: bigint;
+      nanos?: number;
+    };
     if (message.$typeName === "google.protobuf.Timestamp") {
       const ms = Number(message.seconds ?? 0n) * 1000 + Math.floor((message.nanos ?? 0) / 1e6);
       return new Date(ms).toISOString();

@@ -2,6 +2,11 @@
 export interface Queryable {
   /** Runs one statement with positional `$n` parameters and returns its rows as objects. */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs one statement and also says how many rows it inserted, updated or deleted. */
+  command<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: Row[]; rowCount: number }>;
   /** Runs a script of several statements without parameters (DDL, migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -10,6 +10,10 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       const result = await q.query<Row>(sql, params as unknown[]);
       return result.rows;
     },
+    async command<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await q.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+    },
     async exec(sql: string) {
       await q.exec(sql);
     },

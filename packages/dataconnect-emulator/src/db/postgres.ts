@@ -31,6 +31,10 @@ export async function openPostgres(
       const result = await client.query(sql, params as unknown[]);
       return result.rows as Row[];
     },
+    async command<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
     async exec(sql: string) {
       await client.query(sql);
     },

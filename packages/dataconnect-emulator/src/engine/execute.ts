@@ -1,16 +1,20 @@
-// Executes a prepared operation: authorize → coerce variables → one SQL statement per root field.
+// Executes a prepared operation: authorize → coerce variables → root fields in document order,
+// one SQL statement each → @check/@redact. Mutations run each field on its own unless @transaction
+// makes the whole operation one Postgres transaction (spec §4.4–4.5).
 import { type GraphQLObjectType, type GraphQLSchema, printSchema } from "graphql";
 import type { CelScope } from "../cel/evaluate.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
 import type { ModelCatalog } from "../planner/catalog.ts";
-import { collectFields } from "../planner/collect.ts";
+import { type CollectedField, collectFields, subSelections } from "../planner/collect.ts";
 import { PlanContext } from "../planner/context.ts";
-import { nativeSelectSql } from "../planner/native.ts";
+import { type MutationKind, mutationStatement } from "../planner/mutate.ts";
+import { nativeExecuteStatement, nativeReturningStatement, nativeSelectSql } from "../planner/native.ts";
 import { argumentsOf, rootListSql, singleSql } from "../planner/select.ts";
-import { quoteIdent, type SchemaModel } from "../schema/model.ts";
+import { quoteIdent, type SchemaModel, type Table } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
+import { isRedacted, presentRootField } from "./present.ts";
 import type { Caller, GraphqlResponse } from "./types.ts";
 import { coerceVariables } from "./variables.ts";
 
@@ -22,6 +26,36 @@ export interface ExecutionEnv {
   db: Database;
   /** The user's schema SDL, for `_service`. */
   sdl: string;
+}
+
+const MUTATION_KINDS: MutationKind[] = [
+  "insertMany",
+  "upsertMany",
+  "updateMany",
+  "deleteMany",
+  "insert",
+  "upsert",
+  "update",
+  "delete",
+];
+
+/** One execution of one operation: its variables, CEL scope and the results so far. */
+interface Run {
+  env: ExecutionEnv;
+  prepared: PreparedOperation;
+  variables: Record<string, unknown>;
+  cel: CelScope;
+  /** Unredacted values of the root fields executed so far: CEL's `response`. */
+  response: Record<string, unknown>;
+}
+
+/** A root field that failed: its error, and whether it stops the fields after it. */
+class FieldFailure extends Error {
+  readonly error: GraphqlError;
+  constructor(error: GraphqlError) {
+    super(error.message);
+    this.error = error;
+  }
 }
 
 /** Runs `prepared` for `caller`. Throws RequestError for request-level failures (auth). */
@@ -39,79 +73,205 @@ export async function executeOperation(
   });
   const coerced = coerceVariables(env.schema, prepared.operation, inputs);
   if (!coerced.ok) return { data: null, errors: coerced.errors };
-  if (prepared.kind === "mutation") {
-    throw new RequestError(
-      "UNIMPLEMENTED",
-      "mutations are not supported by this version of the emulator yet",
-    );
-  }
-  const cel: CelScope = {
-    auth: caller.kind === "user" ? caller.auth : null,
-    requestTime,
-    vars: coerced.variables,
-    ...(prepared.name ? { operationName: prepared.name } : {}),
+  const response: Record<string, unknown> = {};
+  const run: Run = {
+    env,
+    prepared,
+    variables: coerced.variables,
+    response,
+    cel: {
+      auth: caller.kind === "user" ? caller.auth : null,
+      requestTime,
+      vars: coerced.variables,
+      response,
+      ...(prepared.name ? { operationName: prepared.name } : {}),
+    },
   };
+  const fields = collectFields(prepared.operation.selectionSet, prepared.fragments, coerced.variables);
+  if (prepared.kind === "mutation" && prepared.transaction) return executeInTransaction(run, fields);
+  return executeOneByOne(run, fields);
+}
+
+async function executeOneByOne(run: Run, fields: CollectedField[]): Promise<GraphqlResponse> {
   const data: Record<string, unknown> = {};
   const errors: GraphqlError[] = [];
-  const root = env.schema.getQueryType()!;
-  for (const field of collectFields(prepared.operation.selectionSet, prepared.fragments, coerced.variables)) {
-    const ctx = new PlanContext({
-      catalog: env.catalog,
-      schema: env.schema,
-      fragments: prepared.fragments,
-      variables: coerced.variables,
-      cel,
-    });
-    try {
-      data[field.responseKey] = await resolveQueryField(env, ctx, root, field);
-    } catch (error) {
+  let abortedBy: string | undefined;
+  for (const field of fields) {
+    if (abortedBy) {
       data[field.responseKey] = null;
-      errors.push(fieldError(error, [field.responseKey]));
+      errors.push(aborted(field, abortedBy));
+      continue;
+    }
+    try {
+      const value = await executeRootField(run, run.env.db, field);
+      if (!isRedacted(field)) data[field.responseKey] = value;
+    } catch (error) {
+      const failure = toFailure(error, field);
+      data[field.responseKey] = null;
+      errors.push(failure.error);
+      // A failed @check stops a mutation; other errors only null their own field (spec §4.5).
+      if (run.prepared.kind === "mutation" && failure.error.extensions?.code === "PERMISSION_DENIED")
+        abortedBy = field.responseKey;
     }
   }
   return errors.length ? { data, errors } : { data };
 }
 
-async function resolveQueryField(
-  env: ExecutionEnv,
-  ctx: PlanContext,
-  root: GraphQLObjectType,
-  field: ReturnType<typeof collectFields>[number],
-): Promise<unknown> {
-  const node = field.nodes[0]!;
+async function executeInTransaction(run: Run, fields: CollectedField[]): Promise<GraphqlResponse> {
+  const data: Record<string, unknown> = {};
+  let failedAt = -1;
+  let failure: FieldFailure | undefined;
+  try {
+    await run.env.db.transaction(async (tx) => {
+      for (const [i, field] of fields.entries()) {
+        try {
+          const value = await executeRootField(run, tx, field);
+          if (!isRedacted(field)) data[field.responseKey] = value;
+        } catch (error) {
+          failedAt = i;
+          failure = toFailure(error, field);
+          throw failure;
+        }
+      }
+    });
+    return { data };
+  } catch (error) {
+    if (!failure) throw error; // COMMIT itself failed: a request-level problem
+    const failing = fields[failedAt]!.responseKey;
+    const errors = fields.map((field, i): GraphqlError => {
+      if (i < failedAt)
+        return {
+          message: `(rolled back) ${field.responseKey} was rolled back because ${failing} failed`,
+          path: [field.responseKey],
+          extensions: { code: "ABORTED" },
+        };
+      if (i === failedAt) return failure!.error;
+      return aborted(field, failing);
+    });
+    return { data: Object.fromEntries(fields.map((f) => [f.responseKey, null])), errors };
+  }
+}
+
+function aborted(field: CollectedField, failing: string): GraphqlError {
+  return {
+    message: `(aborted) ${field.responseKey} was not executed because ${failing} failed`,
+    path: [field.responseKey],
+    extensions: { code: "ABORTED" },
+  };
+}
+
+/** Resolves one root field on `db`, runs its checks and returns its presented value. */
+async function executeRootField(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
+  const value = await resolveRootField(run, db, field);
+  run.response[field.responseKey] = value;
+  const presented = presentRootField(value, field, {
+    fragments: run.prepared.fragments,
+    variables: run.variables,
+    cel: run.cel,
+    checkDirective: run.env.schema.getDirective("check")!,
+  });
+  if (presented.failure) {
+    throw new FieldFailure({
+      message: presented.failure.message,
+      path: [field.responseKey],
+      extensions: { code: "PERMISSION_DENIED" },
+    });
+  }
+  return presented.value;
+}
+
+async function resolveRootField(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
+  const { env } = run;
+  const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
   if (field.name === "_service") return { sdl: env.sdl, schema: printSchema(env.schema) };
-  const def = root.getFields()[field.name];
-  if (!def) throw new RequestError("INVALID_ARGUMENT", `Query has no field ${field.name}`);
-  const args = argumentsOf(ctx, def, node);
-  const sub = collectFields(
-    field.nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
-    ctx.fragments,
-    ctx.variables,
-  );
-  if (field.name === "_select" || field.name === "_selectFirst") {
-    const sql = nativeSelectSql(ctx, args.sql as string, args.params, field.name === "_selectFirst");
-    // Read-only transaction: a data-changing CTE inside `_select` is refused by Postgres itself.
-    return env.db.transaction(async (tx) => {
-      await tx.exec(
-        `SET TRANSACTION READ ONLY; SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`,
+  if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, db, field);
+  const def = (root as GraphQLObjectType).getFields()[field.name];
+  if (!def) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
+  const ctx = new PlanContext({
+    catalog: env.catalog,
+    schema: env.schema,
+    fragments: run.prepared.fragments,
+    variables: run.variables,
+    cel: run.cel,
+  });
+  const args = argumentsOf(ctx, def, field.nodes[0]!);
+  const sub = collectFields(subSelections(field), ctx.fragments, ctx.variables);
+  switch (field.name) {
+    case "_select":
+    case "_selectFirst": {
+      const sql = nativeSelectSql(ctx, args.sql as string, args.params, field.name === "_selectFirst");
+      return readOnly(env, db, (tx) => selectValue(tx, `SELECT ${sql} AS v`, ctx.params.values));
+    }
+    case "_execute": {
+      const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
+      return (await db.command(sql, ctx.params.values)).rowCount;
+    }
+    case "_executeReturning":
+    case "_executeReturningFirst":
+      return selectValue(
+        db,
+        nativeReturningStatement(ctx, args.sql as string, args.params, field.name.endsWith("First")),
+        ctx.params.values,
       );
-      return selectValue(tx, sql, ctx.params.values);
-    });
+  }
+  if (run.prepared.kind === "mutation") {
+    const { table, kind } = mutationTarget(env.model, field.name);
+    return selectValue(db, mutationStatement(ctx, table, kind, args), ctx.params.values);
   }
   const table = env.model.tables.find((t) => t.singular === field.name || t.plural === field.name);
   if (!table) throw new RequestError("INVALID_ARGUMENT", `Query has no field ${field.name}`);
   const sql =
     table.singular === field.name ? singleSql(ctx, table, sub, args) : rootListSql(ctx, table, sub, args);
-  return selectValue(env.db, sql, ctx.params.values);
+  return selectValue(db, `SELECT ${sql} AS v`, ctx.params.values);
+}
+
+/** `query { … }` inside a mutation: reads at this point of the mutation, inside its transaction. */
+async function resolveEmbeddedQuery(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
+  const inner: Run = { ...run, prepared: { ...run.prepared, kind: "query" } };
+  const out: Record<string, unknown> = {};
+  for (const sub of collectFields(subSelections(field), run.prepared.fragments, run.variables)) {
+    out[sub.responseKey] = await resolveRootField(inner, db, sub);
+  }
+  return out;
+}
+
+function mutationTarget(model: SchemaModel, name: string): { table: Table; kind: MutationKind } {
+  for (const kind of MUTATION_KINDS) {
+    const table = model.tables.find((t) => name === `${t.singular}_${kind}`);
+    if (table) return { table, kind };
+  }
+  throw new RequestError("INVALID_ARGUMENT", `Mutation has no field ${name}`);
+}
+
+/** Runs `fn` read-only, with unqualified names resolving in the service's schema (native `_select`). */
+async function readOnly<T>(env: ExecutionEnv, db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  const setup = `SET TRANSACTION READ ONLY; SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`;
+  if (db === env.db) {
+    return env.db.transaction(async (tx) => {
+      await tx.exec(setup);
+      return fn(tx);
+    });
+  }
+  // Already inside a mutation's transaction: a savepoint scopes the read-only setting.
+  await db.exec("SAVEPOINT native_select");
+  try {
+    await db.exec(`SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`);
+    const result = await fn(db);
+    await db.exec("RELEASE SAVEPOINT native_select");
+    return result;
+  } catch (error) {
+    await db.exec("ROLLBACK TO SAVEPOINT native_select");
+    throw error;
+  }
 }
 
 async function selectValue(
   db: Queryable,
-  expression: string,
+  statement: string,
   params: readonly (string | null)[],
 ): Promise<unknown> {
-  const rows = await db.query<{ v: unknown }>(`SELECT ${expression} AS v`, params);
+  const rows = await db.query<{ v: unknown }>(statement, params);
   const v = rows[0]?.v ?? null;
   return typeof v === "string" ? JSON.parse(v) : v;
 }
@@ -126,12 +286,19 @@ const SQLSTATE_CODES: [RegExp, GrpcStatus][] = [
   [/^40/, "ABORTED"],
 ];
 
+function toFailure(error: unknown, field: CollectedField): FieldFailure {
+  return error instanceof FieldFailure ? error : new FieldFailure(fieldError(error, [field.responseKey]));
+}
+
 /** An error raised while resolving one field, as the GraphQL error reported at `path`. */
 export function fieldError(error: unknown, path: (string | number)[]): GraphqlError {
   if (error instanceof RequestError)
     return { message: error.message, path, extensions: { code: error.status } };
   const sqlState = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  const constraint = (error as { constraint?: unknown }).constraint;
+  if (typeof constraint === "string" && !message.includes(constraint))
+    message += ` (constraint ${constraint})`;
   const code =
     typeof sqlState === "string"
       ? (SQLSTATE_CODES.find(([re]) => re.test(sqlState))?.[1] ?? "INTERNAL")

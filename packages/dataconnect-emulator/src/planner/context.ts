@@ -36,6 +36,10 @@ export class PlanContext {
 
   /** Evaluates a server-value expression (`auth.uid`, `request.time`, `uuidV4()`, …) for binding. */
   serverValue(expr: string): unknown {
+    // The three server values Data Connect documents, without a CEL round trip.
+    if (expr === "request.time") return this.cel.requestTime.toISOString();
+    if (expr === "uuidV4()") return crypto.randomUUID();
+    if (expr === "auth.uid" && this.cel.auth) return this.cel.auth.uid;
     try {
       return evaluateCel(expr, { ...this.cel, vars: this.variables as Record<string, unknown> });
     } catch (error) {

@@ -35,3 +35,36 @@ export function nativeSelectSql(ctx: PlanContext, sql: string, params: unknown, 
     ? `(SELECT to_json(q) FROM (${body}) q LIMIT 1)`
     : `(SELECT coalesce(json_agg(to_json(q)), '[]'::json) FROM (${body}) q)`;
 }
+
+const DML_START = /^\s*(insert|update|delete|merge|with)\b/i;
+
+/** The statement for `_executeReturning` (all rows) or `_executeReturningFirst` (first row or null). */
+export function nativeReturningStatement(
+  ctx: PlanContext,
+  sql: string,
+  params: unknown,
+  first: boolean,
+): string {
+  const body = checkedDml(sql);
+  bindNativeParams(ctx, params);
+  return first
+    ? `WITH q AS (${body}) SELECT (SELECT to_json(q) FROM q LIMIT 1) AS v`
+    : `WITH q AS (${body}) SELECT coalesce(json_agg(to_json(q)), '[]'::json) AS v FROM q`;
+}
+
+/** Checks and returns the DML of `_execute`, binding its params; the caller counts affected rows. */
+export function nativeExecuteStatement(ctx: PlanContext, sql: string, params: unknown): string {
+  const body = checkedDml(sql);
+  bindNativeParams(ctx, params);
+  return body;
+}
+
+function checkedDml(sql: string): string {
+  const body = sql.trim().replace(/;\s*$/, "");
+  if (!DML_START.test(body))
+    throw new PlanError(
+      "INVALID_ARGUMENT",
+      "_execute takes one data-changing statement (INSERT, UPDATE, DELETE, MERGE or WITH)",
+    );
+  return body;
+}
