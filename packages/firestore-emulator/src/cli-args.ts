@@ -1,0 +1,70 @@
+import { z } from "zod";
+
+/** Parsed command line of the emulator, named after the official emulator's flags. */
+export interface CliOptions {
+  host: string;
+  port: number;
+  projectId: string | undefined;
+  singleProjectMode: boolean;
+  rules: string | undefined;
+  importDir: string | undefined;
+  exportOnExit: string | undefined;
+}
+
+const schema = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  project_id: z.string().min(1).optional(),
+  single_project_mode: z.enum(["true", "false"]).default("false"),
+  rules: z.string().min(1).optional(),
+  import: z.string().min(1).optional(),
+  export_on_exit: z.string().min(1).optional(),
+});
+
+const KNOWN = new Set([
+  "host",
+  "port",
+  "project_id",
+  "single_project_mode",
+  "rules",
+  "import",
+  "export_on_exit",
+]);
+
+/** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const match = /^--([a-z_]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !KNOWN.has(match[1]!)) throw new Error(`Unknown argument "${arg}".\n${USAGE}`);
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) {
+        if (match[1] === "single_project_mode") value = "true";
+        else throw new Error(`Missing value for --${match[1]}.\n${USAGE}`);
+      } else i++;
+    }
+    raw[match[1]!] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\n${USAGE}`,
+    );
+  const o = parsed.data;
+  return {
+    host: o.host,
+    port: o.port,
+    projectId: o.project_id,
+    singleProjectMode: o.single_project_mode === "true",
+    rules: o.rules,
+    importDir: o.import,
+    exportOnExit: o.export_on_exit,
+  };
+}
+
+/** One-paragraph usage text. */
+export const USAGE =
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR]";

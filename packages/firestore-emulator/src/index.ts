@@ -1,0 +1,75 @@
+import { EmulatorCore } from "./emulator-core.ts";
+import { exportData, importData } from "./persistence/snapshot.ts";
+import { listen } from "./server/server.ts";
+
+/** Options of `startFirestoreEmulator`. */
+export interface FirestoreEmulatorOptions {
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port to bind; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** The default project id (what `clear()` clears). */
+  projectId?: string;
+  /** Warn about requests for other projects, as the official emulator's single project mode does. */
+  singleProjectMode?: boolean;
+  /** Contents of a rules file; stored until rules evaluation lands, not enforced. */
+  rules?: string;
+  /** How long document history is kept for read_time reads and listen resumption (default 1 h). */
+  retentionMs?: number;
+  /** How long a write or transaction waits for a document lock before ABORTED (default 20 s). */
+  lockTimeoutMs?: number;
+  /** Idle time after which a transaction expires (default 60 s). */
+  transactionIdleMs?: number;
+  /** A folder written by `exportData` (or `--export_on_exit`) to load at start; missing is fine. */
+  importDir?: string;
+  /** Where warnings go (default console.warn). */
+  log?: (message: string) => void;
+}
+
+/** A running emulator. */
+export interface RunningFirestoreEmulator {
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`, the value for FIRESTORE_EMULATOR_HOST. */
+  readonly address: string;
+  readonly projectId: string | undefined;
+  /** The stored (not yet enforced) rules source, if any. */
+  readonly rules: string | undefined;
+  /** Deletes every document of a project's (default) database (default: the configured project). */
+  clear(projectId?: string): void;
+  /** Writes every document to `dir/firestore-data.json`, for `importDir` on the next start. */
+  exportData(dir: string): Promise<void>;
+  /** Stops serving and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator in this process; resolves once the port accepts connections. */
+export async function startFirestoreEmulator(
+  options: FirestoreEmulatorOptions = {},
+): Promise<RunningFirestoreEmulator> {
+  const core = new EmulatorCore({
+    projectId: options.projectId,
+    singleProjectMode: options.singleProjectMode ?? false,
+    retentionMs: options.retentionMs ?? 60 * 60 * 1000,
+    lockTimeoutMs: options.lockTimeoutMs ?? 20_000,
+    transactionIdleMs: options.transactionIdleMs ?? 60_000,
+    log: options.log ?? ((m) => console.warn(m)),
+  });
+  if (options.importDir) await importData(core, options.importDir);
+  const host = options.host ?? "127.0.0.1";
+  const server = await listen(core, host, options.port ?? 8080);
+  const hostForClients = host.includes(":") ? `[${host}]` : host;
+  return {
+    host,
+    port: server.port,
+    address: `${hostForClients}:${server.port}`,
+    projectId: options.projectId,
+    rules: options.rules,
+    clear(projectId = options.projectId) {
+      if (projectId === undefined) core.clearAll();
+      else core.clear({ projectId, databaseId: "(default)" });
+    },
+    exportData: (dir) => exportData(core, dir),
+    stop: () => server.close(),
+  };
+}

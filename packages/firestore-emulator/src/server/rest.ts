@@ -1,0 +1,33 @@
+import type http from "node:http";
+import type { EmulatorCore } from "../emulator-core.ts";
+
+const CLEAR_ROUTE = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/documents\/?$/;
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json" });
+  res.end(text);
+}
+
+/**
+ * The HTTP/1.1 routes the official emulator serves next to gRPC:
+ * `GET /` answers "Ok" (readiness probes) and
+ * `DELETE /emulator/v1/projects/{p}/databases/{d}/documents` deletes every document of that database.
+ */
+export function restHandler(core: EmulatorCore) {
+  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = decodeURIComponent(url.pathname);
+    const clear = CLEAR_ROUTE.exec(path);
+    if (req.method === "GET" && path === "/") {
+      send(res, 200, "Ok");
+    } else if (clear && req.method === "DELETE") {
+      core.clear({ projectId: clear[1]!, databaseId: clear[2]! });
+      send(res, 200, {});
+    } else if (clear) {
+      send(res, 405, { error: { code: 405, message: "Use DELETE to clear data." } });
+    } else {
+      send(res, 404, { error: { code: 404, message: `No route for ${req.method} ${path}` } });
+    }
+  };
+}

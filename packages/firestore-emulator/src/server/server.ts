@@ -1,0 +1,73 @@
+import http from "node:http";
+import net from "node:net";
+import * as grpc from "@grpc/grpc-js";
+import type { EmulatorCore } from "../emulator-core.ts";
+import { firestoreServiceDefinition } from "../proto/load.ts";
+import { documentHandlers } from "./documents.ts";
+import { listenHandler } from "./listen.ts";
+import { routeConnection } from "./port-mux.ts";
+import { queryHandlers } from "./queries.ts";
+import { restHandler } from "./rest.ts";
+import { writeHandlers } from "./writes.ts";
+
+/** A listening emulator server: its address and how to stop it. */
+export interface ListeningServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Every RPC of google.firestore.v1.Firestore, bound to the core. */
+function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImplementation {
+  return {
+    ...documentHandlers(core),
+    ...queryHandlers(core),
+    ...writeHandlers(core),
+    Listen: listenHandler(core),
+  } as unknown as grpc.UntypedServiceImplementation;
+}
+
+/**
+ * Serves gRPC (HTTP/2, cleartext) and REST (HTTP/1.1) on one TCP port. grpc-js does the gRPC work
+ * through a connection injector, so framing, flow control and keepalive are the library's; we only
+ * route each accepted socket by its first bytes.
+ */
+export async function listen(core: EmulatorCore, host: string, port: number): Promise<ListeningServer> {
+  const grpcServer = new grpc.Server({
+    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    "grpc.max_send_message_length": 64 * 1024 * 1024,
+  });
+  grpcServer.addService(firestoreServiceDefinition(), firestoreImplementation(core));
+  const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const httpServer = http.createServer(restHandler(core));
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    routeConnection(
+      socket,
+      (stream) => injector.injectConnection(stream),
+      (s) => httpServer.emit("connection", s),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(port, host, () => {
+      tcp.off("error", reject);
+      resolve();
+    });
+  });
+  const address = tcp.address() as net.AddressInfo;
+  return {
+    host,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        tcp.close(() => resolve());
+        injector.destroy();
+        grpcServer.forceShutdown();
+        httpServer.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,379 @@
+import { Code, FirestoreError, invalidArgument, toStatus } from "../errors.ts";
+import { type Micros, microsFromTimestamp } from "../model/codec.ts";
+import type { StoredDocument } from "../model/document.ts";
+import { comparePaths, type DatabaseId, lastSegment } from "../model/path.ts";
+import type { ProtoTimestamp, ProtoTransactionOptions } from "../proto/types.ts";
+import { executeQuery } from "../query/evaluate.ts";
+import type { Query } from "../query/model.ts";
+import { Clock } from "./clock.ts";
+import { LockManager } from "./locks.ts";
+import { applyMutation, type Mutation, type MutationOutcome } from "./mutation.ts";
+import { type Transaction, TransactionRegistry } from "./transactions.ts";
+import { type DocumentChange, VersionedStore } from "./versioned-store.ts";
+
+/** How a read is made consistent: inside a transaction, starting one, at a time, or latest. */
+export interface ReadConsistency {
+  transaction?: Uint8Array;
+  newTransaction?: ProtoTransactionOptions;
+  readTime?: ProtoTimestamp;
+}
+
+/** A resolved read context. */
+interface ReadContext {
+  /** The snapshot time read at; undefined reads the latest state (locked read-write reads). */
+  readonly at: Micros | undefined;
+  readonly tx: Transaction | undefined;
+  /** Set when the read started the transaction: its id goes back to the client. */
+  readonly startedTransaction: Buffer | undefined;
+}
+
+/** The outcome of a read: documents, the read time to report, and a started transaction id. */
+export interface ReadResult<T> {
+  readonly value: T;
+  readonly readTime: Micros;
+  readonly transaction: Buffer | undefined;
+}
+
+/** What subscribers hear after each commit, in commit order. */
+export interface CommitEvent {
+  readonly commitTime: Micros;
+  readonly changes: readonly DocumentChange[];
+}
+
+/** The result of a commit. */
+export interface CommitResult {
+  readonly commitTime: Micros;
+  readonly outcomes: readonly MutationOutcome[];
+}
+
+/** Tunables of a database. */
+export interface DatabaseOptions {
+  /** How long document history is kept for reads in the past and listen resumption. */
+  readonly retentionMs: number;
+  /** How long a lock waiter waits before ABORTED. */
+  readonly lockTimeoutMs: number;
+  /** Idle time after which a transaction expires. */
+  readonly transactionIdleMs: number;
+}
+
+let commitCounter = 0;
+
+/**
+ * One Firestore database: its versioned documents, transactions, locks and commit subscribers.
+ * Every method validates what it is given and throws FirestoreErrors with Firestore's codes.
+ */
+export class Database {
+  readonly id: DatabaseId;
+  readonly clock = new Clock();
+  readonly store: VersionedStore;
+  private readonly locks: LockManager;
+  private readonly transactions: TransactionRegistry;
+  private readonly subscribers = new Set<(event: CommitEvent) => void>();
+
+  constructor(id: DatabaseId, options: DatabaseOptions) {
+    this.id = id;
+    this.store = new VersionedStore(options.retentionMs * 1000);
+    this.locks = new LockManager(options.lockTimeoutMs);
+    this.transactions = new TransactionRegistry(options.transactionIdleMs, (tx) => {
+      this.locks.cancelWait(tx.key, new FirestoreError(Code.ABORTED, tx.abortMessage));
+      this.locks.releaseAll(tx.key);
+    });
+  }
+
+  /** Starts a transaction (BeginTransaction, or `new_transaction` on a read). */
+  beginTransaction(options: ProtoTransactionOptions | undefined): Transaction {
+    if (options?.readOnly) {
+      const at = options.readOnly.readTime ? this.checkReadTime(options.readOnly.readTime) : this.clock.now();
+      return this.transactions.begin(true, at);
+    }
+    if (options?.readWrite?.retryTransaction?.length) {
+      // A retry replaces an earlier attempt: make sure that one holds no locks any more.
+      const previous = this.transactions.find(options.readWrite.retryTransaction);
+      if (previous && previous.state === "active")
+        this.finish(previous, "aborted", "Transaction was retried.");
+    }
+    return this.transactions.begin(false, undefined);
+  }
+
+  /** Rolls a transaction back, releasing its locks. Rolling back an aborted one is fine. */
+  rollback(id: Uint8Array): void {
+    const tx = this.transactions.find(id);
+    if (!tx || tx.state === "done") {
+      throw invalidArgument("The referenced transaction has expired or is no longer valid.");
+    }
+    this.finish(tx, "done", "");
+  }
+
+  private finish(tx: Transaction, state: "aborted" | "done", message: string): void {
+    tx.abortMessage = message;
+    this.transactions.end(tx, state);
+    this.locks.cancelWait(tx.key, new FirestoreError(Code.ABORTED, message || "Transaction ended."));
+    this.locks.releaseAll(tx.key);
+  }
+
+  private checkReadTime(ts: ProtoTimestamp): Micros {
+    const at = microsFromTimestamp(ts);
+    if (at > this.clock.now()) {
+      throw invalidArgument("read_time cannot be in the future.");
+    }
+    return at;
+  }
+
+  private readContext(c: ReadConsistency): ReadContext {
+    const chosen = [c.transaction?.length ? 1 : 0, c.newTransaction ? 1 : 0, c.readTime ? 1 : 0].reduce(
+      (a, b) => a + b,
+    );
+    if (chosen > 1)
+      throw invalidArgument("Only one of transaction, new_transaction and read_time may be set.");
+    if (c.transaction?.length) {
+      const tx = this.transactions.get(c.transaction);
+      return { at: tx.readOnly ? tx.readTime : undefined, tx, startedTransaction: undefined };
+    }
+    if (c.newTransaction) {
+      const tx = this.beginTransaction(c.newTransaction);
+      return { at: tx.readOnly ? tx.readTime : undefined, tx, startedTransaction: tx.id };
+    }
+    if (c.readTime)
+      return { at: this.checkReadTime(c.readTime), tx: undefined, startedTransaction: undefined };
+    return { at: undefined, tx: undefined, startedTransaction: undefined };
+  }
+
+  /** Waits for locks of a read-write transaction; a failure aborts the transaction (as production does). */
+  private async lockForTransaction(tx: Transaction, paths: string[]): Promise<void> {
+    try {
+      await this.locks.acquireAll(tx.key, sortPaths(paths));
+    } catch (error) {
+      if (tx.state === "active") this.finish(tx, "aborted", toStatus(error).details);
+      throw error;
+    }
+    if (tx.state !== "active")
+      throw new FirestoreError(Code.ABORTED, tx.abortMessage || "Transaction aborted.");
+    this.transactions.touch(tx);
+  }
+
+  /** Reads documents (BatchGetDocuments, GetDocument). Missing ones are null. */
+  async getDocuments(
+    paths: string[],
+    consistency: ReadConsistency,
+  ): Promise<ReadResult<(StoredDocument | null)[]>> {
+    const ctx = this.readContext(consistency);
+    if (ctx.tx && !ctx.tx.readOnly) await this.lockForTransaction(ctx.tx, paths);
+    const readTime = ctx.at ?? this.clock.now();
+    return {
+      value: paths.map((p) => this.store.get(p, ctx.at)),
+      readTime,
+      transaction: ctx.startedTransaction,
+    };
+  }
+
+  /** Candidate documents of a query (its collection, or all collections of a group) at a time. */
+  *candidates(q: Query, at?: Micros): Generator<StoredDocument> {
+    if (!q.allDescendants) {
+      yield* this.store.documentsIn(q.parent === "" ? q.collectionId : `${q.parent}/${q.collectionId}`, at);
+      return;
+    }
+    for (const collection of this.store.collectionPaths()) {
+      if (q.parent !== "" && !collection.startsWith(`${q.parent}/`)) continue;
+      if (q.collectionId !== "" && lastSegment(collection) !== q.collectionId) continue;
+      yield* this.store.documentsIn(collection, at);
+    }
+  }
+
+  /** Runs a query against the state at `at` (latest when undefined). */
+  queryAt(q: Query, at?: Micros): StoredDocument[] {
+    return executeQuery(q, this.candidates(q, at));
+  }
+
+  /**
+   * Runs a query with a read consistency. In a read-write transaction the results are locked and
+   * the query is re-checked at commit, so a concurrent insert into its range aborts the commit.
+   */
+  async runQuery(q: Query, consistency: ReadConsistency): Promise<ReadResult<StoredDocument[]>> {
+    const ctx = this.readContext(consistency);
+    let docs = this.queryAt(q, ctx.at);
+    if (ctx.tx && !ctx.tx.readOnly) {
+      const tx = ctx.tx;
+      await this.lockForTransaction(
+        tx,
+        docs.map((d) => d.path),
+      );
+      docs = this.queryAt(q, undefined);
+      const fingerprint = fingerprintOf(docs);
+      tx.queryChecks.push(() => fingerprintOf(this.queryAt(q, undefined)) === fingerprint);
+    }
+    return { value: docs, readTime: ctx.at ?? this.clock.now(), transaction: ctx.startedTransaction };
+  }
+
+  /**
+   * Commits mutations atomically, inside a transaction when `transactionId` is given. Locks the
+   * written documents first, then applies every mutation or none.
+   */
+  async commit(mutations: readonly Mutation[], transactionId?: Uint8Array): Promise<CommitResult> {
+    const tx = transactionId?.length ? this.transactions.get(transactionId) : undefined;
+    if (tx?.readOnly) {
+      this.finish(tx, "done", "");
+      if (mutations.length > 0) throw invalidArgument("Cannot modify entities in a read-only transaction.");
+      return { commitTime: this.clock.now(), outcomes: [] };
+    }
+    const owner = tx ? tx.key : `commit:${++commitCounter}`;
+    const paths = sortPaths(mutations.map((m) => m.path));
+    try {
+      if (tx) await this.lockForTransaction(tx, paths);
+      else await this.locks.acquireAll(owner, paths);
+      if (tx && !tx.queryChecks.every((check) => check())) {
+        throw new FirestoreError(
+          Code.ABORTED,
+          "Transaction aborted: a document matching one of its queries changed.",
+        );
+      }
+      const result = this.applyNow(mutations);
+      if (tx) this.finish(tx, "done", "");
+      return result;
+    } catch (error) {
+      if (tx && tx.state === "active") {
+        // A failed commit ends the transaction, as in production.
+        this.finish(tx, "done", "");
+      }
+      throw error;
+    } finally {
+      if (!tx) {
+        this.locks.cancelWait(owner, new FirestoreError(Code.ABORTED, "Commit ended."));
+        this.locks.releaseAll(owner);
+      }
+    }
+  }
+
+  /** Applies mutations synchronously at a fresh commit time (the caller holds the locks). */
+  private applyNow(mutations: readonly Mutation[]): CommitResult {
+    const commitTime = this.clock.next();
+    const working = new Map<string, StoredDocument | null>();
+    const before = new Map<string, StoredDocument | null>();
+    const outcomes: MutationOutcome[] = [];
+    for (const m of mutations) {
+      if (!before.has(m.path)) before.set(m.path, this.store.get(m.path));
+      const current = working.has(m.path) ? working.get(m.path)! : before.get(m.path)!;
+      const outcome = applyMutation(m, current, commitTime);
+      working.set(m.path, outcome.after);
+      outcomes.push(outcome);
+    }
+    const changes: DocumentChange[] = [];
+    for (const [path, after] of working) {
+      const prior = before.get(path) ?? null;
+      if (prior !== after) changes.push({ path, before: prior, after });
+    }
+    if (changes.length > 0) {
+      this.store.apply(changes, commitTime);
+      this.publish({ commitTime, changes });
+    }
+    return { commitTime, outcomes };
+  }
+
+  private publish(event: CommitEvent): void {
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber(event);
+      } catch (error) {
+        console.error("firestore-emulator: a commit subscriber failed:", error);
+      }
+    }
+  }
+
+  /** Subscribes to commits; returns the unsubscribe function. */
+  subscribe(fn: (event: CommitEvent) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  /** Applies writes independently (BatchWrite): each gets its own commit and status. */
+  async batchWrite(
+    mutations: readonly Mutation[],
+  ): Promise<({ ok: true; result: CommitResult } | { ok: false; error: unknown })[]> {
+    const seen = new Set<string>();
+    for (const m of mutations) {
+      if (seen.has(m.path))
+        throw invalidArgument(`BatchWrite cannot write the same document twice: ${m.name}`);
+      seen.add(m.path);
+    }
+    return Promise.all(
+      mutations.map(async (m) => {
+        try {
+          return { ok: true as const, result: await this.commit([m]) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      }),
+    );
+  }
+
+  /** Collection ids directly under a document (or the root, ""), sorted. */
+  listCollectionIds(parent: string, consistency: ReadConsistency): ReadResult<string[]> {
+    const ctx = this.readContext(consistency);
+    const ids = new Set<string>();
+    const prefix = parent === "" ? "" : `${parent}/`;
+    for (const collection of this.store.collectionPaths()) {
+      if (!collection.startsWith(prefix)) continue;
+      const id = collection.slice(prefix.length).split("/")[0]!;
+      if (ids.has(id)) continue;
+      if (this.store.hasLiveDocument(collection, ctx.at)) ids.add(id);
+    }
+    return {
+      value: [...ids].sort(),
+      readTime: ctx.at ?? this.clock.now(),
+      transaction: ctx.startedTransaction,
+    };
+  }
+
+  /**
+   * Documents of one collection in name order; with `showMissing`, also "missing" documents: ids
+   * that do not exist but have subcollections with documents (what listDocuments() returns).
+   */
+  listDocuments(
+    collection: string,
+    showMissing: boolean,
+    consistency: ReadConsistency,
+  ): ReadResult<(StoredDocument | string)[]> {
+    const ctx = this.readContext(consistency);
+    const out = new Map<string, StoredDocument | string>();
+    for (const doc of this.store.documentsIn(collection, ctx.at)) out.set(doc.path, doc);
+    if (showMissing) {
+      const prefix = `${collection}/`;
+      for (const c of this.store.collectionPaths()) {
+        if (!c.startsWith(prefix)) continue;
+        const docPath = prefix + c.slice(prefix.length).split("/")[0]!;
+        if (!out.has(docPath) && this.store.hasLiveDocument(c, ctx.at)) out.set(docPath, docPath);
+      }
+    }
+    const sorted = [...out.entries()].sort((a, b) => comparePaths(a[0].split("/"), b[0].split("/")));
+    return {
+      value: sorted.map((e) => e[1]),
+      readTime: ctx.at ?? this.clock.now(),
+      transaction: ctx.startedTransaction,
+    };
+  }
+
+  /** Deletes every document (the REST clear endpoint). Listeners see the deletions. */
+  clear(): void {
+    const changes: DocumentChange[] = [];
+    for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
+    const commitTime = this.clock.next();
+    this.store.clear();
+    if (changes.length > 0) this.publish({ commitTime, changes });
+  }
+
+  /** Loads documents as they are (import), without notifying anyone. */
+  load(docs: readonly StoredDocument[]): void {
+    const time = this.clock.next();
+    this.store.apply(
+      docs.map((doc) => ({ path: doc.path, before: null, after: doc })),
+      time,
+    );
+  }
+}
+
+function sortPaths(paths: readonly string[]): string[] {
+  return [...new Set(paths)].sort((a, b) => comparePaths(a.split("/"), b.split("/")));
+}
+
+function fingerprintOf(docs: readonly StoredDocument[]): string {
+  return docs.map((d) => `${d.path}@${d.updateTime}`).join("|");
+}
