@@ -1,54 +1,91 @@
-// `npm start`: builds what the emulators load, then runs the local stack offline until Ctrl-C.
+// `npm start`: builds what the emulators load, then runs the local stack offline until Ctrl-C:
+// our Firestore engine, and firebase-tools' Auth and Functions emulators wired to it.
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
-import { spawn, spawnSync } from "node:child_process";
+// ROOKERY_DATA_DIR moves the local data folder (default .rookery/).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const configPath = path.resolve(root, process.env.ROOKERY_FIREBASE_CONFIG ?? "firebase.json");
-const config = JSON.parse(readFileSync(configPath, "utf8"));
+const emulators = JSON.parse(readFileSync(configPath, "utf8")).emulators;
 const PROJECT = "demo-rookery";
+/** Local data that survives restarts (gitignored; ROOKERY_DATA_DIR moves it, e.g. for tests). */
+const DATA_DIR = path.resolve(root, process.env.ROOKERY_DATA_DIR ?? ".rookery");
 
-/** The emulators `npm start` runs, with what each one serves. */
-const SERVICES: { name: string; label: string; path?: string }[] = [
-  { name: "auth", label: "Auth emulator" },
-  { name: "functions", label: "Functions emulator", path: `/${PROJECT}/us-central1/<function>` },
-];
+const address = (name: string) => `${emulators[name].host ?? "127.0.0.1"}:${emulators[name].port}`;
 
 const build = spawnSync("npm", ["run", "build", "--workspace", "functions"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const only = SERVICES.map((s) => s.name).join(",");
-const firebase = spawn(
-  "firebase",
-  ["emulators:start", "--config", configPath, "--project", PROJECT, "--only", only],
-  {
-    cwd: root,
-    // Turns off firebase-tools' probe of the cloud metadata server, which would wait on a network we lack.
-    env: { ...process.env, METADATA_SERVER_DETECTION: "none" },
-    stdio: ["inherit", "pipe", "inherit"],
-  },
-);
+const children: ChildProcess[] = [];
+let stopping = false;
 
-firebase.stdout.on("data", (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  if (chunk.toString().includes("All emulators ready")) printBanner();
+function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["inherit", "pipe", "inherit"],
+  });
+  children.push(child);
+  child.on("close", (code) => {
+    if (!stopping) {
+      console.error(`${name} stopped (exit ${code}); stopping the rest.`);
+      stop("SIGINT");
+    }
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(stopping ? 0 : 1);
+  });
+  return child;
+}
+
+function stop(signal: NodeJS.Signals): void {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+}
+
+// Ctrl-C reaches every child too (same process group); a `kill` of this process alone must also stop them.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(signal));
+
+const [fsHost, fsPort] = [emulators.firestore.host ?? "127.0.0.1", String(emulators.firestore.port)];
+const firestoreData = path.join(DATA_DIR, "firestore");
+const firestore = run(
+  "Firestore emulator",
+  path.join(root, "packages/firestore-emulator/bin/firestore-emulator"),
+  [
+    `--host=${fsHost}`,
+    `--port=${fsPort}`,
+    `--project_id=${PROJECT}`,
+    "--single_project_mode=true",
+    `--rules=${path.join(root, "firestore.rules")}`,
+    `--import=${firestoreData}`,
+    `--export_on_exit=${firestoreData}`,
+  ],
+);
+firestore.stdout?.pipe(process.stdout);
+await new Promise<void>((resolve) => {
+  firestore.stdout?.on("data", (chunk: Buffer) => {
+    if (chunk.toString().includes("Dev App Server is now running")) resolve();
+  });
 });
 
-function printBanner(): void {
-  console.log(`\nRookery is running offline (project ${PROJECT}):`);
-  for (const { name, label, path: suffix = "" } of SERVICES) {
-    const { host = "127.0.0.1", port } = config.emulators[name];
-    console.log(`  ${label.padEnd(20)} http://${host}:${port}${suffix}`);
+const firebase = run(
+  "firebase-tools",
+  "firebase",
+  ["emulators:start", "--config", configPath, "--project", PROJECT, "--only", "auth,functions"],
+  // Functions reach our Firestore through the variable the Admin SDK reads. The metadata-server
+  // probe is firebase-tools' only network call we can turn off.
+  { FIRESTORE_EMULATOR_HOST: address("firestore"), METADATA_SERVER_DETECTION: "none" },
+);
+firebase.stdout?.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  if (chunk.toString().includes("All emulators ready")) {
+    console.log(`\nRookery is running offline (project ${PROJECT}):`);
+    console.log(`  Auth emulator        http://${address("auth")}`);
+    console.log(`  Functions emulator   http://${address("functions")}/${PROJECT}/us-central1/<function>`);
+    console.log(
+      `  Firestore (Rookery)  ${address("firestore")}  (data kept in ${path.relative(root, firestoreData)})`,
+    );
+    console.log("Press Ctrl-C to stop.\n");
   }
-  console.log("Press Ctrl-C to stop.\n");
-}
-
-// Ctrl-C reaches firebase-tools too (same process group); a `kill` of this process alone must also stop it.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (firebase.exitCode === null) firebase.kill(signal);
-  });
-}
-firebase.on("close", (code, signal) => process.exit(signal ? 0 : (code ?? 0)));
+});

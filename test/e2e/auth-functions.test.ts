@@ -1,15 +1,24 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type RunningFirestoreEmulator,
+  startFirestoreEmulator,
+} from "../../packages/firestore-emulator/src/index.ts";
 import { type ExecResult, emulatorsExec } from "./support/emulators.ts";
 
 describe("firebase emulators:exec --only auth,functions (offline, pinned toolchain)", () => {
+  let firestore: RunningFirestoreEmulator;
   let run: ExecResult;
 
   beforeAll(async () => {
+    firestore = await startFirestoreEmulator({ port: 0, projectId: "demo-rookery" });
     run = await emulatorsExec({
       only: ["auth", "functions"],
       command: "node test/e2e/clients/signup.ts grace@example.test",
+      env: { FIRESTORE_EMULATOR_HOST: firestore.address },
     });
   });
+
+  afterAll(() => firestore?.stop());
 
   it("exits 0 after the client finishes", () => {
     expect(run.code, run.output).toBe(0);
@@ -21,11 +30,17 @@ describe("firebase emulators:exec --only auth,functions (offline, pinned toolcha
   });
 
   it("loads the project's functions from source", () => {
-    expect(run.output).toMatch(/Loaded functions definitions from source:.*assignDisplayName/);
+    expect(run.output).toMatch(
+      /Loaded functions definitions from source:.*assignDisplayName.*onAuthUserCreated/,
+    );
   });
 
   it("lets the beforeUserCreated function give a new account its display name", () => {
     expect(run.result).toMatchObject({ email: "grace@example.test", displayName: "grace" });
     expect(run.output).toMatch(/Finished "us-central1-assignDisplayName"/);
+  });
+
+  it("creates the account's profile in Firestore from the onCreate trigger, through our Firestore engine", () => {
+    expect(run.result).toMatchObject({ profile: { displayName: "grace", avatarUrl: null } });
   });
 });

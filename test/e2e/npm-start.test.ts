@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
@@ -10,12 +12,19 @@ describe("npm start", () => {
   let output: CollectedOutput;
   let exit: Promise<number | null>;
   let stop: () => void;
+  let dataDir: string;
 
   beforeAll(async () => {
     config = await tempFirebaseConfig();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "rookery-start-"));
     const child = spawn("node", [path.join(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
-      env: { ...process.env, PATH: pinnedPath(), ROOKERY_FIREBASE_CONFIG: config.path },
+      env: {
+        ...process.env,
+        PATH: pinnedPath(),
+        ROOKERY_FIREBASE_CONFIG: config.path,
+        ROOKERY_DATA_DIR: dataDir,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     output = collectOutput(child);
@@ -28,6 +37,7 @@ describe("npm start", () => {
     stop();
     await exit;
     await config.dispose();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it("says what is running where", () => {
@@ -37,14 +47,21 @@ describe("npm start", () => {
     );
   });
 
+  it("serves our Firestore engine on its configured port", async () => {
+    expect(output.text).toContain(`Firestore (Rookery)  127.0.0.1:${config.ports.firestore}`);
+    const res = await fetch(`http://127.0.0.1:${config.ports.firestore}/`);
+    expect(await res.text()).toBe("Ok");
+  });
+
   it("serves the Auth emulator offline", async () => {
     const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
     expect(res.status).toBe(200);
   });
 
-  it("stops cleanly on Ctrl-C", async () => {
+  it("stops cleanly on Ctrl-C, keeping Firestore's data for the next start", async () => {
     stop();
     expect(await exit).toBe(0);
     expect(output.text).toMatch(/Stopping Authentication Emulator/);
+    expect(await readdir(path.join(dataDir, "firestore"))).toContain("firestore-data.json");
   });
 });

@@ -1,0 +1,65 @@
+// Exec'd by firebase-tools inside `emulators:exec --only auth,dataconnect` (our TypeScript Data Connect
+// emulator plugged in through DATACONNECT_EMULATOR_BINARY_PATH): runs the `social` connector's GetMe through
+// the official web SDK signed out and signed in (a real Auth-emulator ID token), and an admin query through
+// firebase-admin, then reports what came back.
+import { initializeApp } from "firebase/app";
+import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
+import {
+  connectDataConnectEmulator,
+  executeQuery,
+  getDataConnect,
+  QueryFetchPolicy,
+  queryRef,
+} from "firebase/data-connect";
+
+const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
+const dataConnectHost = process.env.DATA_CONNECT_EMULATOR_HOST;
+if (!authHost || !dataConnectHost) {
+  throw new Error(
+    "FIREBASE_AUTH_EMULATOR_HOST / DATA_CONNECT_EMULATOR_HOST unset: run me under `firebase emulators:exec`",
+  );
+}
+
+const app = initializeApp({ apiKey: "fake-api-key", projectId: "demo-rookery" });
+const auth = getAuth(app);
+connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
+const dataConnect = getDataConnect(app, { connector: "social", service: "rookery", location: "us-central1" });
+const [host, port] = [
+  dataConnectHost.slice(0, dataConnectHost.lastIndexOf(":")),
+  dataConnectHost.slice(dataConnectHost.lastIndexOf(":") + 1),
+];
+connectDataConnectEmulator(dataConnect, host, Number(port));
+
+// Signed out, GetMe (@auth(level: USER)) is refused.
+const signedOut = await executeQuery(queryRef(dataConnect, "GetMe")).then(
+  () => "succeeded",
+  (error: { code?: string }) => error.code ?? "unknown",
+);
+
+// Signed in, it runs as that user: nobody has mirrored the account into Postgres yet, so there is no row.
+const { user } = await createUserWithEmailAndPassword(auth, "ada@example.test", "correct-horse-battery");
+const beforeMirror = await executeQuery(queryRef(dataConnect, "GetMe"));
+
+// Mirror it the way the functions do, through firebase-admin, then GetMe finds the row.
+const { initializeApp: initializeAdminApp } = await import("firebase-admin/app");
+const { getDataConnect: getAdminDataConnect } = await import("firebase-admin/data-connect");
+const admin = getAdminDataConnect(
+  { serviceId: "rookery", location: "us-central1" },
+  initializeAdminApp({ projectId: "demo-rookery" }),
+);
+const { data: adminData } = await admin.executeGraphql<{ users: unknown[] }, undefined>("{ users { uid } }");
+await admin.executeGraphql(
+  'mutation Mirror($uid: String!) { user_insert(data: { uid: $uid, displayName: "Ada" }) }',
+  {
+    variables: { uid: user.uid },
+  },
+);
+// SERVER_ONLY: by default the SDK answers a repeated query from its cache of the previous result.
+const afterMirror = await executeQuery(queryRef(dataConnect, "GetMe"), {
+  fetchPolicy: QueryFetchPolicy.SERVER_ONLY,
+});
+
+console.log(
+  `E2E_RESULT ${JSON.stringify({ uid: user.uid, signedOut, beforeMirror: beforeMirror.data, afterMirror: afterMirror.data, adminUsers: adminData.users, node: process.version })}`,
+);
+process.exit(0);
