@@ -13,6 +13,7 @@ import { graphqlErrorToCompileErrors } from "../schema/errors.ts";
 import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { PRELUDE } from "../schema/prelude.ts";
 import type { CompileError, ProjectSources, SourceFile } from "../schema/source.ts";
+import { deliver, type MutationEventSink, mutationExecutedEvent } from "./events.ts";
 import { type ExecutionEnv, executeOperation } from "./execute.ts";
 import { type PreparedOperation, prepareDocument } from "./operation.ts";
 import type { ConnectorRequest, GraphqlRequest, GraphqlResponse, Service } from "./types.ts";
@@ -130,8 +131,20 @@ export function schemaExtensionFiles(project: CompiledProject): SourceFile[] {
   ];
 }
 
+/** Options of a service: where it pretends to live and who hears about its mutations. */
+export interface ServiceOptions {
+  /** Project and location named in mutation events (the emulator ignores them on requests). */
+  projectId?: string;
+  location?: string;
+  /** Receivers of a CloudEvent per executed connector mutation. */
+  mutationEventSinks?: readonly MutationEventSink[];
+  log?: (message: string) => void;
+}
+
 /** A service over `db` that executes the project's connectors and ad-hoc GraphQL. */
-export function createService(project: CompiledProject, db: Database): Service {
+export function createService(project: CompiledProject, db: Database, options: ServiceOptions = {}): Service {
+  const sinks = options.mutationEventSinks ?? [];
+  const log = options.log ?? ((message: string) => console.error(message));
   const env: ExecutionEnv = {
     schema: project.schema,
     model: project.model,
@@ -163,7 +176,27 @@ export function createService(project: CompiledProject, db: Database): Service {
           `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
         );
       }
-      return executeOperation(env, operation, request.variables, request.caller);
+      const response = await executeOperation(env, operation, request.variables, request.caller);
+      // Executed (authorized, variables valid): production emits the event, errors included.
+      if (
+        operation.kind === "mutation" &&
+        sinks.length > 0 &&
+        !(response.data === null && response.errors?.length)
+      ) {
+        const event = mutationExecutedEvent({
+          project: options.projectId ?? "demo-project",
+          location: options.location ?? "us-central1",
+          service: project.serviceId,
+          connector: request.connector,
+          operation: request.operationName,
+          caller: request.caller,
+          variables: request.variables,
+          data: response.data,
+          errors: response.errors ?? [],
+        });
+        deliver(sinks, event, log);
+      }
+      return response;
     },
 
     async executeGraphql(request: GraphqlRequest): Promise<GraphqlResponse> {

@@ -39,6 +39,15 @@ describe("mutations", () => {
     expect(row).toEqual({ author_uid: "ann", likes: 0, created_by: "ann" });
   });
 
+  it("writes relative times and list fields from data", async () => {
+    await e.data(
+      `mutation { post_insert(data: {authorUid: "ann", body: "old", createdAt_time: {at: "2026-03-10T15:30:00Z", sub: {days: 1}, truncateTo: DAY}, tags: ["x", "y"]}) }`,
+    );
+    expect(await e.sql(`SELECT to_char(created_at, 'YYYY-MM-DD HH24:MI') AS at, tags FROM post`)).toEqual([
+      { at: "2026-03-09 00:00", tags: ["x", "y"] },
+    ]);
+  });
+
   it("connects a relation by key and returns a composite key", async () => {
     const post = await e.data<{ post_insert: { id: string } }>(
       `mutation { post_insert(data: {author: {uid: "bob"}, body: "x"}) }`,

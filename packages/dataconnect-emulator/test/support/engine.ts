@@ -3,7 +3,7 @@
 import { afterAll } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { openPglite } from "../../src/db/pglite.ts";
-import { compileProject, createService, migrate } from "../../src/engine/project.ts";
+import { compileProject, createService, migrate, type ServiceOptions } from "../../src/engine/project.ts";
 import type { AuthContext, Caller, GraphqlResponse, Service } from "../../src/engine/types.ts";
 import { formatCompileError } from "../../src/schema/source.ts";
 
@@ -27,7 +27,13 @@ export interface EngineFixture {
   gql(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphqlResponse>;
   /** Runs an ad-hoc document and returns `data`, failing the test on any error. */
   data<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** Runs a connector operation as `caller`. */
+  /** Runs a connector mutation as `caller`. */
+  mutate(
+    operationName: string,
+    variables?: Record<string, unknown>,
+    caller?: Caller,
+  ): Promise<GraphqlResponse>;
+  /** Runs a connector query as `caller`. */
   op(operationName: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphqlResponse>;
   /** Raw SQL on the fixture's schema (search_path set). */
   sql<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -38,6 +44,7 @@ export async function engine(
   schema: string,
   operations = "",
   sqlFiles: { path: string; text: string }[] = [],
+  options: ServiceOptions = {},
 ): Promise<EngineFixture> {
   const db = await sharedDatabase();
   schemas += 1;
@@ -53,7 +60,7 @@ export async function engine(
   });
   if (!compiled.ok) throw new Error(compiled.errors.map(formatCompileError).join("\n"));
   await migrate(db, compiled.project);
-  const service = createService(compiled.project, db);
+  const service = createService(compiled.project, db, options);
   const fixture: EngineFixture = {
     service,
     db,
@@ -65,6 +72,8 @@ export async function engine(
       if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
       return res.data as never;
     },
+    mutate: (operationName, variables = {}, caller = { kind: "admin" }) =>
+      service.executeConnector({ connector: "default", operationName, variables, kind: "mutation", caller }),
     op: (operationName, variables = {}, caller = { kind: "admin" }) =>
       service.executeConnector({ connector: "default", operationName, variables, kind: "query", caller }),
     sql: (text, params = []) =>
