@@ -1,5 +1,6 @@
 // `npm start`: builds what the emulators load, then runs the local stack offline until Ctrl-C:
-// our Firestore engine, and firebase-tools' Auth and Functions emulators wired to it.
+// our Firestore engine, and firebase-tools' Auth, Functions and Data Connect emulators, the last one
+// running our Data Connect engine (DATACONNECT_EMULATOR_BINARY_PATH) on firebase-tools' PGlite.
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
 // ROOKERY_DATA_DIR moves the local data folder (default .rookery/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -72,10 +73,17 @@ await new Promise<void>((resolve) => {
 const firebase = run(
   "firebase-tools",
   "firebase",
-  ["emulators:start", "--config", configPath, "--project", PROJECT, "--only", "auth,functions"],
+  ["emulators:start", "--config", configPath, "--project", PROJECT, "--only", "auth,functions,dataconnect"],
   // Functions reach our Firestore through the variable the Admin SDK reads. The metadata-server
   // probe is firebase-tools' only network call we can turn off.
-  { FIRESTORE_EMULATOR_HOST: address("firestore"), METADATA_SERVER_DETECTION: "none" },
+  {
+    FIRESTORE_EMULATOR_HOST: address("firestore"),
+    DATACONNECT_EMULATOR_BINARY_PATH: path.join(
+      root,
+      "packages/dataconnect-emulator/bin/dataconnect-emulator",
+    ),
+    METADATA_SERVER_DETECTION: "none",
+  },
 );
 firebase.stdout?.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
@@ -85,6 +93,9 @@ firebase.stdout?.on("data", (chunk: Buffer) => {
     console.log(`  Functions emulator   http://${address("functions")}/${PROJECT}/us-central1/<function>`);
     console.log(
       `  Firestore (Rookery)  ${address("firestore")}  (data kept in ${path.relative(root, firestoreData)})`,
+    );
+    console.log(
+      `  Data Connect         http://${address("dataconnect")}  (Rookery engine on firebase-tools' PGlite)`,
     );
     console.log("Press Ctrl-C to stop.\n");
   }

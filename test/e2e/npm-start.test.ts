@@ -53,6 +53,13 @@ describe("npm start", () => {
     expect(await res.text()).toBe("Ok");
   });
 
+  it("serves Data Connect through our engine", async () => {
+    expect(output.text).toContain(`Data Connect         http://127.0.0.1:${config.ports.dataconnect}`);
+    const res = await fetch(`http://127.0.0.1:${config.ports.dataconnect}/emulator/info`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ services: [{ serviceId: "rookery" }] });
+  });
+
   it("serves the Auth emulator offline", async () => {
     const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
     expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 // Exec'd by firebase-tools inside `emulators:exec --only auth,dataconnect` (our TypeScript Data Connect
 // emulator plugged in through DATACONNECT_EMULATOR_BINARY_PATH): runs the `social` connector's GetMe through
-// the official web SDK signed out and signed in (a real Auth-emulator ID token), and an admin query through
-// firebase-admin, then reports what came back.
+// the official web SDK signed out and signed in (a real Auth-emulator ID token), before and after
+// firebase-admin inserts the user's row, then reports what came back.
 import { initializeApp } from "firebase/app";
 import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
 import {

@@ -32,6 +32,9 @@ export async function tempFirebaseConfig(): Promise<TempFirebaseConfig> {
     ports[name] = await freePort();
     config.emulators[name] = { ...config.emulators[name], host: "127.0.0.1", port: ports[name] };
   }
+  // firebase-tools' PGlite gateway for Data Connect: its own free port, and in-memory data.
+  config.emulators.dataconnect.postgresPort = await freePort();
+  delete config.emulators.dataconnect.dataDir;
   // Beside firebase.json, because firebase-tools resolves `functions.source` and friends from here.
   const configPath = path.join(repoRoot, `firebase.e2e-${randomUUID().slice(0, 8)}.tmp.json`);
   await writeFile(configPath, JSON.stringify(config, null, 2));

@@ -23,6 +23,9 @@ export async function openPostgres(
     options: "-c TimeZone=UTC",
     max: 16,
   });
+  // An idle client dropped by the server (e.g. firebase-tools stopping its PGlite gateway) must not
+  // become an uncaught exception; the pool replaces it on the next query.
+  pool.on("error", () => {});
   // Fail now, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+const postgresql = z
+  .object({
+    database: z.string().min(1).optional(),
+    schema: z.string().min(1).optional(),
+    cloudSql: z.object({ instanceId: z.string() }).loose().optional(),
+    schemaValidation: z.enum(["STRICT", "COMPATIBLE"]).optional(),
+  })
+  .loose();
+
+const schemaEntry = z
+  .object({
+    id: z.string().optional(),
+    source: z.string().min(1, "must name the schema directory"),
+    datasource: z.object({ postgresql: postgresql.optional() }).loose().optional(),
+  })
+  .loose();
+
+/** One schema of `dataconnect.yaml` (`schema:` or an entry of `schemas:`). */
+export type SchemaYaml = z.infer<typeof schemaEntry>;
+
+/** `dataconnect.yaml` (spec §1.1); unknown keys are kept and ignored, as firebase-tools does. */
+export const dataconnectYamlSchema = z
+  .object({
+    specVersion: z.string().optional(),
+    serviceId: z.string().min(1, "must be a non-empty string"),
+    location: z.string().optional(),
+    schema: schemaEntry.optional(),
+    schemas: z.array(schemaEntry).min(1).optional(),
+    connectorDirs: z.array(z.string().min(1)).default([]),
+  })
+  .loose()
+  .refine((yaml) => (yaml.schema === undefined) !== (yaml.schemas === undefined), {
+    message: "set exactly one of `schema` or `schemas`",
+  });
+
+/** A validated `dataconnect.yaml`. */
+export type DataconnectYaml = z.infer<typeof dataconnectYamlSchema>;
+
+/** `connector.yaml`. `generate` is kept loosely typed until SDK generation reads it; `authMode` is legacy. */
+export const connectorYamlSchema = z
+  .object({
+    connectorId: z.string().min(1, "must be a non-empty string"),
+    generate: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+
+/** A validated `connector.yaml`. */
+export type ConnectorYaml = z.infer<typeof connectorYamlSchema>;
+
+/** The main schema: `schema`, or the `schemas` entry with id `main` or no id (firebase-tools' rule). */
+export function mainSchemaOf(yaml: DataconnectYaml): SchemaYaml | undefined {
+  return yaml.schema ?? yaml.schemas?.find((entry) => entry.id === "main" || !entry.id);
+}

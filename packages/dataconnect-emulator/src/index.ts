@@ -1,0 +1,155 @@
+// Library API: run the Data Connect emulator in-process (tests, scripts). The CLI (`src/cli/main.ts`) is a
+// thin layer over `startDataConnectEmulator`.
+
+import packageJson from "../package.json" with { type: "json" };
+import type { Database } from "./db/database.ts";
+import type { MutationEventSink } from "./engine/events.ts";
+import { createRequestHandler } from "./protocol/handler.ts";
+import { type BoundAddress, formatAddress, type ListenAddress, listenAll } from "./protocol/http-server.ts";
+import type { ConfigureRequest } from "./protocol/requests.ts";
+import { ServiceHolder } from "./protocol/service-holder.ts";
+import { EmulatorRuntime, type ReloadResult } from "./runtime/emulator.ts";
+import { createLogger, type Logger, silentLogger } from "./runtime/log.ts";
+
+export { type LoadedConfig, type LoadResult, loadConfigDir } from "./config/load.ts";
+export type { Database, Queryable } from "./db/database.ts";
+export { openPglite } from "./db/pglite.ts";
+export { openPostgres } from "./db/postgres.ts";
+export { httpEventSink, type MutationEventSink, type MutationExecutedEvent } from "./engine/events.ts";
+export type { AuthContext, Caller, GraphqlResponse, Service } from "./engine/types.ts";
+export {
+  type GraphqlError,
+  GrpcCode,
+  type GrpcStatus,
+  RequestError,
+  UNAUTHORIZED_MESSAGE,
+} from "./errors.ts";
+export type { EmulatorInfo, Issue } from "./protocol/control.ts";
+export type { BoundAddress, ListenAddress } from "./protocol/http-server.ts";
+export type { ConfigureRequest } from "./protocol/requests.ts";
+export type { ReloadResult } from "./runtime/emulator.ts";
+export type { Logger } from "./runtime/log.ts";
+export type { CompileError, ProjectSources, SourceFile } from "./schema/source.ts";
+
+/** The emulator's version, as `/emulator/info` reports it. */
+export const VERSION: string = packageJson.version;
+
+/** How to start the emulator. Database choice, first match wins: `database`, `databaseUrl`, `dataDir`, standalone. */
+export interface StartOptions {
+  /** The directory holding `dataconnect.yaml`. */
+  configDir: string;
+  /** Addresses to serve on; port 0 picks a free port. Default: `127.0.0.1` on a free port. */
+  listen?: ListenAddress[];
+  /** A database the caller opened (and closes): migrated and served, never closed by the emulator. */
+  database?: Database;
+  /** A Postgres server to serve from (`postgres://…`), as `--database_url`. */
+  databaseUrl?: string;
+  /** Serve from embedded PGlite persisted in this directory, as `--data_dir`. */
+  dataDir?: string;
+  /**
+   * Without any of the above: how long to wait for `POST /emulator/configure` before starting on in-memory
+   * PGlite (default 1500). 0 starts it at once, before `startDataConnectEmulator` resolves; `Infinity` never.
+   */
+  standaloneAfterMs?: number;
+  /** Reload on file changes under `configDir` (default false; the CLI turns it on). */
+  watch?: boolean;
+  watchDebounceMs?: number;
+  /** Write `<configDir>/.dataconnect/schema/**` after every successful compile (default false). */
+  outputSchemaExtensions?: boolean;
+  /** Where log lines go (default: nowhere); or pass a whole `logger`. */
+  log?: (line: string) => void;
+  /** `-v=N`: how much `log` gets (default 0). */
+  verbosity?: number;
+  logger?: Logger;
+  /** Largest accepted request body in bytes (default 10 MiB). */
+  maxBodyBytes?: number;
+  /** Receivers of a `mutationExecuted` CloudEvent per executed connector mutation (see `httpEventSink`). */
+  mutationEventSinks?: MutationEventSink[];
+  /** Project named in mutation events (default: GCLOUD_PROJECT, else `demo-project`). */
+  projectId?: string;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL of the first address, e.g. `http://127.0.0.1:43123`. */
+  readonly url: string;
+  readonly addresses: BoundAddress[];
+  /** Re-reads the config directory now; resolves when the new version serves (or was rejected). */
+  reload(): Promise<ReloadResult>;
+  /** Switches to a Postgres server, as `POST /emulator/configure` does. */
+  configure(request: ConfigureRequest): Promise<void>;
+  /** Closes the listeners (and open streams), then the database if the emulator opened it. */
+  stop(): Promise<void>;
+}
+
+/** Starts the Data Connect emulator in this process. Rejects if an address cannot be bound or a chosen database fails. */
+export async function startDataConnectEmulator(options: StartOptions): Promise<RunningEmulator> {
+  const log =
+    options.logger ??
+    (options.log ? createLogger({ write: options.log, verbosity: options.verbosity ?? 0 }) : silentLogger);
+  const services = new ServiceHolder();
+  const runtime = new EmulatorRuntime({
+    configDir: options.configDir,
+    services,
+    log,
+    version: VERSION,
+    outputSchemaExtensions: options.outputSchemaExtensions ?? false,
+    watch: options.watch ?? false,
+    ...(options.watchDebounceMs !== undefined && { watchDebounceMs: options.watchDebounceMs }),
+    serviceOptions: {
+      projectId: options.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-project",
+      mutationEventSinks: options.mutationEventSinks ?? [],
+      log: (message) => log.warn(message),
+    },
+  });
+  await runtime.start();
+
+  const handler = createRequestHandler({
+    services,
+    control: runtime,
+    log,
+    ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+  });
+  let listeners: Awaited<ReturnType<typeof listenAll>>;
+  try {
+    listeners = await listenAll(handler, options.listen ?? [{ host: "127.0.0.1", port: 0 }]);
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  for (const address of listeners.addresses) {
+    // The official binary's wording; only HTTP is served here (gRPC is for native mobile SDKs).
+    log.info(`Listening on address (HTTP + gRPC): ${formatAddress(address)}`);
+  }
+
+  const stop = async () => {
+    await listeners.close();
+    await runtime.stop();
+  };
+  try {
+    const standaloneAfterMs = options.standaloneAfterMs ?? 1500;
+    if (options.database) {
+      await runtime.useDatabase(options.database, {
+        owned: false,
+        connectionString: options.database.description,
+      });
+    } else if (options.databaseUrl) {
+      await runtime.configure({ connectionString: options.databaseUrl });
+    } else if (options.dataDir !== undefined || standaloneAfterMs <= 0) {
+      await runtime.startStandalone(options.dataDir);
+    } else if (Number.isFinite(standaloneAfterMs)) {
+      runtime.scheduleStandalone(standaloneAfterMs);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    url: listeners.addresses[0]!.url,
+    addresses: listeners.addresses,
+    reload: () => runtime.reload(),
+    configure: (request) => runtime.configure(request),
+    stop,
+  };
+}
