@@ -2,11 +2,14 @@
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLError,
   type GraphQLSchema,
   getDirectiveValues,
   Kind,
   type OperationDefinitionNode,
   specifiedRules,
+  type ValidationRule,
+  VariablesInAllowedPositionRule,
   validate,
   visit,
 } from "graphql";
@@ -32,12 +35,35 @@ export interface PreparedOperation {
   file?: string;
 }
 
+/**
+ * Native SQL `params` is a JSON list whose elements may be variables of any type (`[$id, {_expr: …}]`);
+ * GraphQL's positional check would hold each one to the `SQL_Params` scalar, so it is relaxed there only.
+ */
+const VariablesInAllowedPositionOutsideSqlParams: ValidationRule = (context) =>
+  VariablesInAllowedPositionRule(
+    new Proxy(context, {
+      get(target, property) {
+        if (property === "reportError") {
+          return (error: GraphQLError) => {
+            if (!error.message.endsWith('expecting type "SQL_Params".')) target.reportError(error);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }),
+  );
+
+const RULES = specifiedRules.map((rule) =>
+  rule === VariablesInAllowedPositionRule ? VariablesInAllowedPositionOutsideSqlParams : rule,
+);
+
 /** Validates `document` against `schema` and our extra rules; returns its operations or the errors. */
 export function prepareDocument(
   schema: GraphQLSchema,
   document: DocumentNode,
 ): { ok: true; operations: PreparedOperation[] } | { ok: false; errors: CompileError[] } {
-  const errors = validate(schema, document, specifiedRules).flatMap(graphqlErrorToCompileErrors);
+  const errors = validate(schema, document, RULES).flatMap(graphqlErrorToCompileErrors);
   errors.push(...nativeSqlLiteralErrors(document));
   if (errors.length > 0) return { ok: false, errors };
   const fragments: Record<string, FragmentDefinitionNode> = {};
