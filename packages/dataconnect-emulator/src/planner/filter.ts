@@ -24,16 +24,25 @@ export function filterSql(
   alias: string,
   filter: Input | null | undefined,
 ): string {
-  if (!filter) return "TRUE";
+  return booleanSql(filter, (key, value) => fieldFilterSql(ctx, table, alias, key, value));
+}
+
+/**
+ * The shared shape of `T_Filter` and `T_Having`: `_and`, `_or`, `_not` around conditions on fields,
+ * all AND-ed; `leaf` turns one field's condition into SQL.
+ */
+function booleanSql(input: Input | null | undefined, leaf: (key: string, value: Input) => string): string {
+  if (!input) return "TRUE";
+  const recurse = (i: Input | null | undefined) => booleanSql(i, leaf);
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(filter)) {
+  for (const [key, value] of Object.entries(input)) {
     if (value === null || value === undefined) continue;
-    if (key === "_and") parts.push(and((value as Input[]).map((f) => filterSql(ctx, table, alias, f))));
+    if (key === "_and") parts.push(and((value as Input[]).map(recurse)));
     else if (key === "_or") {
-      const list = (value as Input[]).map((f) => filterSql(ctx, table, alias, f));
+      const list = (value as Input[]).map(recurse);
       parts.push(list.length ? list.map((p) => `(${p})`).join(" OR ") : "FALSE");
-    } else if (key === "_not") parts.push(`NOT (${filterSql(ctx, table, alias, value as Input)})`);
-    else parts.push(fieldFilterSql(ctx, table, alias, key, value as Input));
+    } else if (key === "_not") parts.push(`NOT (${recurse(value as Input)})`);
+    else parts.push(leaf(key, value as Input));
   }
   return and(parts);
 }
@@ -217,23 +226,12 @@ export function havingSql(
   alias: string,
   having: Input | null | undefined,
 ): string {
-  if (!having) return "TRUE";
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(having)) {
-    if (value === null || value === undefined) continue;
-    if (key === "_and") parts.push(and((value as Input[]).map((h) => havingSql(ctx, table, alias, h))));
-    else if (key === "_or") {
-      const list = (value as Input[]).map((h) => havingSql(ctx, table, alias, h));
-      parts.push(list.length ? list.map((p) => `(${p})`).join(" OR ") : "FALSE");
-    } else if (key === "_not") parts.push(`NOT (${havingSql(ctx, table, alias, value as Input)})`);
-    else {
-      const field = ctx.catalog.field(table, key);
-      if (field?.kind !== "aggregate") throw new Error(`${table.typeName}_Having has no aggregate ${key}`);
-      const { sql, column } = aggregateSql(alias, field, false);
-      parts.push(scalarFilterSql(ctx, sql, column, value as Input));
-    }
-  }
-  return and(parts);
+  return booleanSql(having, (key, value) => {
+    const field = ctx.catalog.field(table, key);
+    if (field?.kind !== "aggregate") throw new Error(`${table.typeName}_Having has no aggregate ${key}`);
+    const { sql, column } = aggregateSql(alias, field, false);
+    return scalarFilterSql(ctx, sql, column, value);
+  });
 }
 
 function splitOp(op: string): [string, string | undefined] {
