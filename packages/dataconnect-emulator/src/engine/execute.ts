@@ -205,15 +205,18 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
     }
     case "_execute": {
       const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
-      return (await db.command(sql, ctx.params.values)).rowCount;
+      return inServiceSchema(env, db, async (q) => (await q.command(sql, ctx.params.values)).rowCount);
     }
     case "_executeReturning":
-    case "_executeReturningFirst":
-      return selectValue(
-        db,
-        nativeReturningStatement(ctx, args.sql as string, args.params, field.name.endsWith("First")),
-        ctx.params.values,
+    case "_executeReturningFirst": {
+      const sql = nativeReturningStatement(
+        ctx,
+        args.sql as string,
+        args.params,
+        field.name.endsWith("First"),
       );
+      return inServiceSchema(env, db, (q) => selectValue(q, sql, ctx.params.values));
+    }
   }
   if (run.prepared.kind === "mutation") {
     const { table, kind } = mutationTarget(env.model, field.name);
@@ -242,6 +245,24 @@ function mutationTarget(model: SchemaModel, name: string): { table: Table; kind:
     if (table) return { table, kind };
   }
   throw new RequestError("INVALID_ARGUMENT", `Mutation has no field ${name}`);
+}
+
+/** Runs native DML with unqualified names resolving in the service's schema (as `_select` does). */
+async function inServiceSchema<T>(
+  env: ExecutionEnv,
+  db: Queryable,
+  fn: (q: Queryable) => Promise<T>,
+): Promise<T> {
+  const setPath = `SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`;
+  if (db !== env.db) {
+    // Inside the operation's transaction: the setting lasts until it ends, which only helps later native SQL.
+    await db.exec(setPath);
+    return fn(db);
+  }
+  return env.db.transaction(async (tx) => {
+    await tx.exec(setPath);
+    return fn(tx);
+  });
 }
 
 /** Runs `fn` read-only, with unqualified names resolving in the service's schema (native `_select`). */

@@ -212,7 +212,8 @@ describe("mutations", () => {
   });
 
   it("runs native _execute, _executeReturning and _executeReturningFirst", async () => {
-    const sql = (q: string) => q.replaceAll("TBL", `"${e.pgSchema}"."user"`);
+    // Unqualified names resolve in the service's Postgres schema, as in `_select`.
+    const sql = (q: string) => q.replaceAll("TBL", `"user"`);
     expect(
       await e.data(
         sql(
