@@ -4,7 +4,7 @@ import type { Column, Table } from "../schema/model.ts";
 import { quoteIdent } from "../schema/model.ts";
 import type { PlanContext } from "./context.ts";
 import { PlanError } from "./context.ts";
-import { elementSqlType } from "./encode.ts";
+import { elementSqlType, paramType } from "./encode.ts";
 import { intervalText, relativeDateSql, relativeTimestampSql } from "./relative.ts";
 
 type Input = Record<string, unknown>;
@@ -83,10 +83,8 @@ export function dataAssignments(
   return out;
 }
 
-/** The type a parameter for `column` is cast to (serial types insert as their integer type). */
-export function castType(column: Column): string {
-  return column.sqlType.replace(/^serial$/, "integer").replace(/^bigserial$/, "bigint");
-}
+/** The type a parameter for `column` is cast to. */
+const castType = paramType;
 
 function splitSuffix(table: Table, key: string): [string, string | undefined] {
   if (table.columns.some((c) => c.field === key)) return [key, undefined];
@@ -131,7 +129,7 @@ function updateSql(ctx: PlanContext, column: Column, base: string, ops: Input[])
       sql = `(${sql} ${sign} ${ctx.params.bind(intervalText(operand as Input), "interval")})::date`;
     else if (column.type.name === "Timestamp")
       sql = `(${sql} ${sign} ${ctx.params.bind(intervalText(operand as Input), "interval")})`;
-    else sql = `(${sql} ${sign} ${ctx.params.bind(operand, column.sqlType)})`;
+    else sql = `(${sql} ${sign} ${ctx.params.bind(operand, paramType(column))})`;
   }
   return sql;
 }

@@ -27,7 +27,19 @@ export function encodeColumn(sql: string, column: Column): string {
   return `CASE WHEN ${sql} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${encodeScalar("e.v", scalar)} ORDER BY e.n) FROM unnest(${sql}) WITH ORDINALITY AS e(v, n)), '[]'::json) END`;
 }
 
-/** The Postgres type a parameter compared with `column` is cast to (element type for lists). */
+/**
+ * The type a parameter bound for `column` is cast to. Never a length-limited character type: an
+ * explicit cast to varchar(n) silently truncates, where assigning to the column raises "value too
+ * long" (data must never be lost quietly). Serial types bind as their integer types.
+ */
+export function paramType(column: Column): string {
+  return column.sqlType
+    .replace(/^(character varying|varchar|character|char|bpchar)\s*\(\s*\d+\s*\)/i, "text")
+    .replace(/^serial/i, "integer")
+    .replace(/^bigserial/i, "bigint");
+}
+
+/** The type a parameter compared with an element of `column` is cast to (the element type for lists). */
 export function elementSqlType(column: Column): string {
-  return column.sqlType.replace(/\[\]$/, "");
+  return paramType(column).replace(/\[\]$/, "");
 }

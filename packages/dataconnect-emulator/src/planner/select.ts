@@ -7,7 +7,7 @@ import { aggregateSql } from "./aggregate.ts";
 import type { TableField } from "./catalog.ts";
 import { type CollectedField, collectFields, subSelections } from "./collect.ts";
 import { type PlanContext, PlanError } from "./context.ts";
-import { encodeColumn } from "./encode.ts";
+import { encodeColumn, paramType } from "./encode.ts";
 import { and, filterSql, havingSql, relationSource } from "./filter.ts";
 import { type OrderTerm, orderTerms } from "./order.ts";
 
@@ -241,10 +241,7 @@ export function keyConditions(ctx: PlanContext, table: Table, alias: string, key
         `${table.typeName}_Key needs ${column.field} (or ${column.field}_expr)`,
       );
     }
-    return `${alias}.${quoteIdent(column.column)} = ${ctx.params.bind(
-      value,
-      column.sqlType.replace(/^(big)?serial$/, (_, b) => (b ? "bigint" : "integer")),
-    )}`;
+    return `${alias}.${quoteIdent(column.column)} = ${ctx.params.bind(value, paramType(column))}`;
   });
 }
 

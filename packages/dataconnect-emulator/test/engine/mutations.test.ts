@@ -141,6 +141,16 @@ describe("mutations", () => {
     expect(await e.data(`{ users { uid } }`)).toMatchObject({ users: { length: 2 } });
   });
 
+  it("refuses a value too long for a @col(dataType: varchar(n)) column instead of truncating it", async () => {
+    const e2 = await engine(`type Tag @table { name: String! @col(dataType: "varchar(5)") }`);
+    const res = await e2.gql(`mutation { tag_insert(data: {name: "toolong"}) }`);
+    expect(res.errors?.[0]).toMatchObject({
+      extensions: { code: "INVALID_ARGUMENT" },
+      message: expect.stringMatching(/too long/),
+    });
+    expect(await e2.sql(`SELECT count(*)::int AS n FROM tag`)).toEqual([{ n: 0 }]);
+  });
+
   it("without @transaction, each field commits on its own and later fields still run", async () => {
     const res = await admin(`mutation {
       a: user_insert(data: {uid: "cat", name: "Cat"})
