@@ -1,0 +1,15 @@
+-- Indexes Data Connect's @index cannot express (no partial indexes). Applied after every schema
+-- migration, so every statement must be idempotent. Measured in ../shared/specs/feed-performance.md
+-- and bench/feed.
+
+-- The feed index: every per-author probe of the home feed is index-only over live posts, and the
+-- keyset tie-break (created_at, id) is inside it. Replaces a plain author index at the same size.
+CREATE INDEX IF NOT EXISTS post_author_live_feed_idx
+  ON post (author_uid, created_at DESC, id DESC)
+  WHERE deleted_at IS NULL;
+
+-- The global feed (public top-level posts, newest first). Partial, so the home feed (which never
+-- filters on visibility) cannot pick it and walk time backwards for light followers.
+CREATE INDEX IF NOT EXISTS post_public_recent_idx
+  ON post (created_at DESC, id DESC)
+  WHERE deleted_at IS NULL AND visibility = 'PUBLIC' AND reply_to_id IS NULL;

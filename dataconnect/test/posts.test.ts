@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ok, type Social, social } from "./support.ts";
+
+describe("posts", () => {
+  let s: Social;
+  beforeAll(async () => {
+    s = await social();
+    await s.users("ann", "bob");
+  });
+  afterAll(() => s.close());
+
+  const post = async (uid: string, content: string) =>
+    ok<{ post_insert: { id: string } }>(await s.mutate(uid, "CreatePost", { content })).post_insert.id;
+  const user = async (uid: string) => ok<{ user: Record<string, number> }>(await s.query(uid, "GetMe")).user;
+  const thread = async (uid: string, id: string) =>
+    (await s.query(uid, "PostThread", { id })).data?.post as Record<string, unknown>;
+
+  it("creates a post with its stats row and counts it for the author", async () => {
+    const before = (await user("ann")).postCount!;
+    const id = await post("ann", "hello **world**");
+    expect((await user("ann")).postCount).toBe(before + 1);
+    expect(await thread("bob", id)).toMatchObject({
+      content: "hello **world**",
+      author: { uid: "ann" },
+      stats: { likeCount: 0, replyCount: 0 },
+    });
+  });
+
+  it("refuses empty, blank and too long content without counting it", async () => {
+    const before = (await user("ann")).postCount!;
+    for (const content of ["", "   ", "x".repeat(5001)]) {
+      const res = await s.mutate("ann", "CreatePost", { content });
+      expect(res.errors?.length).toBeGreaterThan(0);
+    }
+    expect((await user("ann")).postCount).toBe(before);
+  });
+
+  it("replies, reposts and quotes, counting them on the original", async () => {
+    const id = await post("ann", "original");
+    ok(await s.mutate("bob", "Reply", { to: id, content: "a reply" }));
+    ok(await s.mutate("bob", "Repost", { of: id }));
+    ok(await s.mutate("bob", "Quote", { of: id, content: "look at this" }));
+    const t = await thread("ann", id);
+    expect(t.stats).toMatchObject({ replyCount: 1, shareCount: 2 });
+    expect(t.replies).toEqual([
+      expect.objectContaining({ content: "a reply", author: expect.objectContaining({ uid: "bob" }) }),
+    ]);
+  });
+
+  it("refuses a second live repost of the same post", async () => {
+    const id = await post("ann", "repost me once");
+    ok(await s.mutate("bob", "Repost", { of: id }));
+    const again = await s.mutate("bob", "Repost", { of: id });
+    expect(again.errors?.find((e) => e.path?.[0] === "post_insert")?.message).toMatch(
+      /post_one_live_repost_uidx/,
+    );
+    expect((await thread("ann", id)).stats).toMatchObject({ shareCount: 1 });
+  });
+
+  it("lets only the author edit, and marks the edit", async () => {
+    const id = await post("ann", "first draft");
+    const denied = await s.mutate("bob", "EditPost", { id, content: "hijacked" });
+    expect(denied.errors?.[0]?.message).toBe("only the author may edit a post");
+    ok(await s.mutate("ann", "EditPost", { id, content: "second draft" }));
+    expect(await thread("ann", id)).toMatchObject({ content: "second draft", editedAt: expect.any(String) });
+  });
+
+  it("deletes as a tombstone: the row stays, the text goes, replies still hang off it", async () => {
+    const id = await post("ann", "regrettable");
+    ok(await s.mutate("bob", "Reply", { to: id, content: "ouch" }));
+    const before = (await user("ann")).postCount!;
+    expect((await s.mutate("bob", "DeletePost", { id })).errors?.[0]?.message).toBe(
+      "only the author may delete a post",
+    );
+    ok(await s.mutate("ann", "DeletePost", { id }));
+    expect((await user("ann")).postCount).toBe(before - 1);
+    expect(await thread("bob", id)).toMatchObject({
+      content: "",
+      deletedAt: expect.any(String),
+      replies: [expect.objectContaining({ content: "ouch" })],
+    });
+    expect((await s.mutate("ann", "DeletePost", { id })).errors?.[0]?.message).toBe(
+      "that post does not exist",
+    );
+    expect((await s.mutate("bob", "Reply", { to: id, content: "too late" })).errors?.[0]?.message).toBe(
+      "that post does not exist",
+    );
+  });
+
+  it("keeps followers-only posts from non-followers, also in the thread view", async () => {
+    const { post_insert } = ok<{ post_insert: { id: string } }>(
+      await s.mutate("ann", "CreatePost", { content: "friends only", visibility: "FOLLOWERS" }),
+    );
+    expect((await s.query("bob", "PostThread", { id: post_insert.id })).errors?.[0]?.message).toBe(
+      "this post is for the author's followers",
+    );
+    ok(await s.mutate("bob", "Follow", { uid: "ann" }));
+    expect(await thread("bob", post_insert.id)).toMatchObject({ content: "friends only" });
+    expect(JSON.stringify(await thread("bob", post_insert.id))).not.toContain("viewerFollows");
+  });
+
+  it("threads comments with answers and counts them; only the author deletes one", async () => {
+    const id = await post("ann", "discuss");
+    const { comment_insert } = ok<{ comment_insert: { id: string } }>(
+      await s.mutate("bob", "AddComment", { post: id, content: "first!" }),
+    );
+    ok(await s.mutate("ann", "AddComment", { post: id, content: "thanks", parent: comment_insert.id }));
+    const t = await thread("ann", id);
+    expect(t.stats).toMatchObject({ commentCount: 2 });
+    expect(t.comments).toEqual([
+      expect.objectContaining({
+        content: "first!",
+        answers: [expect.objectContaining({ content: "thanks" })],
+      }),
+    ]);
+    expect((await s.mutate("ann", "DeleteComment", { id: comment_insert.id })).errors?.[0]?.message).toBe(
+      "only the author may delete a comment",
+    );
+    ok(await s.mutate("bob", "DeleteComment", { id: comment_insert.id }));
+    expect((await thread("ann", id)).stats).toMatchObject({ commentCount: 1 });
+  });
+
+  it("refuses an answer to a comment of another post", async () => {
+    const a = await post("ann", "post a");
+    const b = await post("ann", "post b");
+    const { comment_insert } = ok<{ comment_insert: { id: string } }>(
+      await s.mutate("bob", "AddComment", { post: a, content: "on a" }),
+    );
+    const res = await s.mutate("bob", "AddComment", {
+      post: b,
+      content: "cross-post",
+      parent: comment_insert.id,
+    });
+    expect(res.errors?.some((e) => e.message === "you can only answer a comment on the same post")).toBe(
+      true,
+    );
+    expect((await thread("ann", b)).stats).toMatchObject({ commentCount: 0 });
+  });
+
+  it("updates only the profile fields given, and refuses a taken username", async () => {
+    ok(await s.mutate("ann", "UpdateMyProfile", { username: "ann", bio: "hi" }));
+    ok(await s.mutate("ann", "UpdateMyProfile", { displayName: "Ann A." }));
+    expect(await user("ann")).toMatchObject({ username: "ann", bio: "hi", displayName: "Ann A." });
+    const taken = await s.mutate("bob", "UpdateMyProfile", { username: "ann" });
+    expect(taken.errors?.[0]).toMatchObject({
+      extensions: { code: "ALREADY_EXISTS" },
+      message: expect.stringMatching(/user_username_uidx/),
+    });
+  });
+});
