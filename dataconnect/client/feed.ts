@@ -5,7 +5,10 @@ import { z } from "zod";
 /** Where a feed page ends: the last item's `(createdAt, id)`. Opaque to callers. */
 export type FeedCursor = string & { readonly __brand: "FeedCursor" };
 
-const FIRST_PAGE = { beforeTime: "infinity", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } as const;
+const FIRST_PAGE = {
+  beforeTime: "9999-12-31T23:59:59Z",
+  beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+} as const;
 
 const hexId = z.string().regex(/^[0-9a-f]{32}$/);
 const timestamp = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);

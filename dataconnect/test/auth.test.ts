@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RequestError } from "../../packages/dataconnect-emulator/src/errors.ts";
+import { ok, type Social, social } from "./support.ts";
+
+// Sample variables for every operation, so that a refusal can only come from @auth.
+const VARIABLES: Record<string, Record<string, unknown>> = {
+  GetMe: {},
+  GetProfile: { uid: "owner" },
+  UpsertMe: { displayName: "x" },
+  UpdateMyProfile: { bio: "x" },
+  CreatePost: { content: "x" },
+  Reply: { to: "00000000-0000-4000-8000-000000000000", content: "x" },
+  Repost: { of: "00000000-0000-4000-8000-000000000000" },
+  Quote: { of: "00000000-0000-4000-8000-000000000000", content: "x" },
+  EditPost: { id: "00000000-0000-4000-8000-000000000000", content: "x" },
+  DeletePost: { id: "00000000-0000-4000-8000-000000000000" },
+  PostThread: { id: "00000000-0000-4000-8000-000000000000" },
+  LikePost: { post: "00000000-0000-4000-8000-000000000000" },
+  UnlikePost: { post: "00000000-0000-4000-8000-000000000000" },
+  MyLikesOnPosts: { posts: [] },
+  BookmarkPost: { post: "00000000-0000-4000-8000-000000000000" },
+  UnbookmarkPost: { post: "00000000-0000-4000-8000-000000000000" },
+  MyBookmarks: { beforeTime: "9999-12-31T23:59:59Z" },
+  AddComment: { post: "00000000-0000-4000-8000-000000000000", content: "x" },
+  DeleteComment: { id: "00000000-0000-4000-8000-000000000000" },
+  Follow: { uid: "owner" },
+  Unfollow: { uid: "owner" },
+  Block: { uid: "owner" },
+  Unblock: { uid: "owner" },
+  Mute: { uid: "owner" },
+  Unmute: { uid: "owner" },
+  Followers: { uid: "owner", beforeTime: "9999-12-31T23:59:59Z" },
+  Following: { uid: "owner", beforeTime: "9999-12-31T23:59:59Z" },
+  MutualFollowers: { uid: "owner" },
+  WhoToFollow: {},
+  HomeFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
+  GlobalFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
+  AuthorFeed: {
+    uid: "owner",
+    beforeTime: "9999-12-31T23:59:59Z",
+    beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+  },
+};
+
+describe("@auth on every social operation", () => {
+  let s: Social;
+  let operations: Map<string, { kind: "query" | "mutation" }>;
+
+  beforeAll(async () => {
+    s = await social();
+    await s.users("owner", "intruder");
+    // Reach into the compiled project through the service: every operation of the connector.
+    const probe = await import("../../packages/dataconnect-emulator/src/config/load.ts");
+    const { compileProject } = await import("../../packages/dataconnect-emulator/src/engine/project.ts");
+    const loaded = await probe.loadConfigDir(new URL("..", import.meta.url).pathname);
+    if (!loaded.ok) throw new Error("cannot load dataconnect/");
+    const compiled = compileProject(loaded.config.sources);
+    if (!compiled.ok) throw new Error("does not compile");
+    operations = compiled.project.connectors.get("social") as never;
+  });
+  afterAll(() => s.close());
+
+  it("covers every operation of the connector in this suite", () => {
+    expect([...operations.keys()].sort()).toEqual(Object.keys(VARIABLES).sort());
+  });
+
+  it("requires a signed-in, non-anonymous user for every operation", () => {
+    for (const [name, op] of operations) {
+      expect(op, name).toMatchObject({ auth: { level: "USER" } });
+    }
+  });
+
+  it("refuses every operation to a signed-out client before running it", async () => {
+    for (const [name, op] of operations) {
+      const run = op.kind === "query" ? s.query : s.mutate;
+      const error = await run(null, name, VARIABLES[name]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, name).toBeInstanceOf(RequestError);
+      expect((error as RequestError).status, name).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("refuses every operation to an anonymous account", async () => {
+    for (const [name, op] of operations) {
+      const error = await s.service
+        .executeConnector({
+          connector: "social",
+          operationName: name,
+          variables: VARIABLES[name]!,
+          kind: op.kind,
+          caller: {
+            kind: "user",
+            auth: { uid: "anon", token: { sub: "anon", firebase: { sign_in_provider: "anonymous" } } },
+          },
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as RequestError | undefined)?.status, name).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("an intruder cannot act on the owner's rows: edits, deletes, unlikes and unfollows touch only the caller's", async () => {
+    const { post_insert } = ok<{ post_insert: { id: string } }>(
+      await s.mutate("owner", "CreatePost", { content: "mine" }),
+    );
+    ok(await s.mutate("owner", "LikePost", { post: post_insert.id }));
+    ok(await s.mutate("owner", "BookmarkPost", { post: post_insert.id }));
+    expect(
+      (await s.mutate("intruder", "EditPost", { id: post_insert.id, content: "pwned" })).errors?.[0]?.message,
+    ).toMatch(/only the author/);
+    expect((await s.mutate("intruder", "DeletePost", { id: post_insert.id })).errors?.[0]?.message).toMatch(
+      /only the author/,
+    );
+    expect(ok(await s.mutate("intruder", "UnlikePost", { post: post_insert.id }))).toEqual({
+      like_delete: null,
+    });
+    expect(ok(await s.mutate("intruder", "UnbookmarkPost", { post: post_insert.id }))).toEqual({
+      bookmark_delete: null,
+    });
+    const [row] = await s.db.query(
+      `SELECT content, (SELECT count(*)::int FROM "like") AS likes, (SELECT count(*)::int FROM bookmark) AS bookmarks FROM post`,
+    );
+    expect(row).toEqual({ content: "mine", likes: 1, bookmarks: 1 });
+  });
+
+  it("an intruder cannot write someone else's row through extra variables: identity comes from auth.uid only", async () => {
+    await s.service.executeConnector({
+      connector: "social",
+      operationName: "UpdateMyProfile",
+      variables: { bio: "x", uid_expr: "'owner'" },
+      kind: "mutation",
+      caller: {
+        kind: "user",
+        auth: { uid: "intruder", token: { sub: "intruder", firebase: { sign_in_provider: "password" } } },
+      },
+    });
+    expect(await s.db.query(`SELECT uid, bio FROM "user" ORDER BY uid`)).toEqual([
+      { uid: "intruder", bio: "x" },
+      { uid: "owner", bio: null },
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FeedCursor, type FeedItem, feedPage, feedVariables } from "../client/feed.ts";
+import { ok, type Social, social } from "./support.ts";
+
+interface Row {
+  id: string;
+  author: string;
+  at: string;
+  deleted: boolean;
+  visibility: "PUBLIC" | "FOLLOWERS";
+  replyTo: string | null;
+}
+
+describe("feeds", () => {
+  let s: Social;
+  const rows: Row[] = [];
+
+  beforeAll(async () => {
+    s = await social();
+    await s.users("me", "pal", "star", "noisy", "rude", "stranger", "fan");
+    for (const uid of ["pal", "star", "noisy", "rude"]) ok(await s.mutate("me", "Follow", { uid }));
+    ok(await s.mutate("fan", "Follow", { uid: "me" }));
+    ok(await s.mutate("me", "Mute", { uid: "noisy" }));
+    // `rude` blocks me after I followed: the block removes the follow; the post table still has rude's posts.
+    ok(await s.mutate("rude", "Block", { uid: "me" }));
+    // 60 posts over the authors; some share a timestamp so the id tie-break matters.
+    const authors = ["me", "pal", "star", "noisy", "rude", "stranger"];
+    for (let i = 0; i < 60; i++) {
+      const author = authors[i % authors.length]!;
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, Math.floor(i / 3))).toISOString();
+      const [row] = await s.db.query<{ id: string }>(
+        `INSERT INTO post (author_uid, content, created_at, deleted_at, visibility, reply_to_id)
+         VALUES ($1, $2, $3, $4, $5, NULL) RETURNING replace(id::text, '-', '') AS id`,
+        [author, `post ${i}`, at, i % 11 === 0 ? at : null, i % 7 === 0 ? "FOLLOWERS" : "PUBLIC"],
+      );
+      rows.push({
+        id: row!.id,
+        author,
+        at,
+        deleted: i % 11 === 0,
+        visibility: i % 7 === 0 ? "FOLLOWERS" : "PUBLIC",
+        replyTo: null,
+      });
+    }
+  });
+  afterAll(() => s.close());
+
+  const newestFirst = (a: Row, b: Row) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1);
+
+  async function allPages(
+    operation: string,
+    uid: string,
+    limit: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<FeedItem[]> {
+    const items: FeedItem[] = [];
+    let cursor: FeedCursor | null = null;
+    for (let page = 0; page < 100; page++) {
+      const data = ok<{ _select: unknown }>(
+        await s.query(uid, operation, { ...feedVariables(cursor, limit), ...extra }),
+      );
+      const result = feedPage(data._select, limit);
+      items.push(...result.items);
+      if (!result.next) return items;
+      cursor = result.next;
+    }
+    throw new Error("feed did not end");
+  }
+
+  it("home feed: all pages concatenated are exactly my and my followees' live posts, strictly newest first", async () => {
+    const expected = rows
+      .filter((r) => !r.deleted && ["me", "pal", "star"].includes(r.author))
+      .sort(newestFirst)
+      .map((r) => r.id);
+    for (const limit of [1, 4, 7, 50]) {
+      const items = await allPages("HomeFeed", "me", limit);
+      expect(items.map((i) => i.id)).toEqual(expected);
+    }
+  });
+
+  it("home feed pages are full until the last one, so filtering never shortens a page", async () => {
+    const data = ok<{ _select: unknown[] }>(await s.query("me", "HomeFeed", feedVariables(null, 5)));
+    expect(data._select).toHaveLength(5);
+  });
+
+  it("home feed leaves out muted authors, blockers, strangers and tombstones", async () => {
+    const items = await allPages("HomeFeed", "me", 10);
+    const authors = new Set(items.map((i) => i.authorUid));
+    expect([...authors].sort()).toEqual(["me", "pal", "star"]);
+    expect(items.every((i) => i.content !== "")).toBe(true);
+  });
+
+  it("home feed items carry author, counters and my like/bookmark state", async () => {
+    const first = (await allPages("HomeFeed", "me", 50))[0]!;
+    ok(await s.mutate("me", "LikePost", { post: first.id }));
+    ok(await s.mutate("me", "BookmarkPost", { post: first.id }));
+    const again = (await allPages("HomeFeed", "me", 50))[0]!;
+    expect(again).toMatchObject({
+      id: first.id,
+      likedByMe: true,
+      bookmarkedByMe: true,
+      authorDisplayName: first.authorUid,
+    });
+  });
+
+  it("global feed: every public live top-level post but blocked and muted authors'", async () => {
+    const expected = rows
+      .filter((r) => !r.deleted && r.visibility === "PUBLIC" && !["noisy", "rude"].includes(r.author))
+      .sort(newestFirst)
+      .map((r) => r.id);
+    expect((await allPages("GlobalFeed", "me", 6)).map((i) => i.id)).toEqual(expected);
+  });
+
+  it("author feed: followers-only posts only for followers and the author; nothing across a block", async () => {
+    const stars = rows.filter((r) => r.author === "star" && !r.deleted).sort(newestFirst);
+    expect((await allPages("AuthorFeed", "me", 4, { uid: "star" })).map((i) => i.id)).toEqual(
+      stars.map((r) => r.id),
+    );
+    expect((await allPages("AuthorFeed", "stranger", 4, { uid: "star" })).map((i) => i.id)).toEqual(
+      stars.filter((r) => r.visibility === "PUBLIC").map((r) => r.id),
+    );
+    expect(await allPages("AuthorFeed", "me", 4, { uid: "rude" })).toEqual([]);
+  });
+
+  it("a post created between two page reads appears on no later page and shifts nothing", async () => {
+    const first = ok<{ _select: unknown }>(await s.query("me", "HomeFeed", feedVariables(null, 3)));
+    const page1 = feedPage(first._select, 3);
+    ok(await s.mutate("pal", "CreatePost", { content: "breaking news" }));
+    const second = feedPage(
+      ok<{ _select: unknown }>(await s.query("me", "HomeFeed", feedVariables(page1.next, 3)))._select,
+      3,
+    );
+    expect(second.items.map((i) => i.content)).not.toContain("breaking news");
+    expect(new Set([...page1.items, ...second.items].map((i) => i.id)).size).toBe(6);
+  });
+
+  it("the client helper rejects a forged cursor and malformed rows", () => {
+    expect(() => feedVariables("bm90IGEgY3Vyc29y" as FeedCursor)).toThrow("not a feed cursor");
+    expect(() => feedPage([{ id: "x" }])).toThrow();
+  });
+});
