@@ -1,6 +1,7 @@
 // Native SQL root fields (spec §3.7): `_select`, `_selectFirst` (and, with mutations, `_execute*`).
 import type { PlanContext } from "./context.ts";
 import { PlanError } from "./context.ts";
+import { arrayLiteral } from "./params.ts";
 
 const READ_ONLY_START = /^\s*(\(|select\b|with\b|values\b|table\b)/i;
 
@@ -12,14 +13,19 @@ export function bindNativeParams(ctx: PlanContext, params: unknown): void {
     let value = p;
     if (p && typeof p === "object" && !Array.isArray(p) && "_expr" in p)
       value = ctx.serverValue(String((p as { _expr: unknown })._expr));
-    ctx.params.values.push(
-      value === null || value === undefined
-        ? null
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value),
-    );
+    ctx.params.values.push(nativeParamText(value));
   }
+}
+
+/**
+ * A native parameter as text for Postgres to parse by its inferred type: lists become array literals
+ * (`$1::uuid[]`, `= ANY($1)`), objects JSON (`$1::jsonb`), everything else its string form.
+ */
+function nativeParamText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return arrayLiteral(value, "text");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
 }
 
 /** SQL returning `_select`'s rows as a JSON array (or the first row for `_selectFirst`). */

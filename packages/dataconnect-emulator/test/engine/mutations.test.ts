@@ -221,6 +221,17 @@ describe("mutations", () => {
     expect((res.data as { query: { posts: unknown[] } }).query.posts).toEqual([{ body: "x" }]);
   });
 
+  it("binds list params of native SQL as Postgres arrays", async () => {
+    const res = await e.data<{ _execute: number }>(
+      `mutation($uids: SQL_Params) { _execute(sql: """UPDATE "user" SET name = 'x' WHERE uid = ANY($1::text[])""", params: [$uids]) }`.replace(
+        "$uids: SQL_Params",
+        "$uids: Any",
+      ),
+      { uids: ["ann", "bob", "nobody"] },
+    );
+    expect(res).toEqual({ _execute: 2 });
+  });
+
   it("runs native _execute, _executeReturning and _executeReturningFirst", async () => {
     // Unqualified names resolve in the service's Postgres schema, as in `_select`.
     const sql = (q: string) => q.replaceAll("TBL", `"user"`);
