@@ -17,8 +17,14 @@ const DATA_DIR = path.resolve(root, process.env.ROOKERY_DATA_DIR ?? ".rookery");
 
 const address = (name: string) => `${emulators[name].host ?? "127.0.0.1"}:${emulators[name].port}`;
 
-const build = spawnSync("npm", ["run", "build", "--workspace", "functions"], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The generated Data Connect SDKs first (the app and functions import them), then the functions.
+for (const step of [
+  ["run", "generate:sdk"],
+  ["run", "build", "--workspace", "functions"],
+]) {
+  const run = spawnSync("npm", step, { cwd: root, stdio: "inherit" });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
 
 const children: ChildProcess[] = [];
 let stopping = false;

@@ -33,6 +33,8 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   Following: { uid: "owner", beforeTime: "9999-12-31T23:59:59Z" },
   MutualFollowers: { uid: "owner" },
   WhoToFollow: {},
+  MirrorAuthUser: { uid: "victim", displayName: "x" },
+  SettleLikeCounts: { posts: [] },
   HomeFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   GlobalFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   AuthorFeed: {
@@ -64,9 +66,22 @@ describe("@auth on every social operation", () => {
     expect([...operations.keys()].sort()).toEqual(Object.keys(VARIABLES).sort());
   });
 
-  it("requires a signed-in, non-anonymous user for every operation", () => {
+  // Server-only operations: firebase-admin runs them; no end user may.
+  const SERVER_ONLY = ["MirrorAuthUser", "SettleLikeCounts"];
+
+  it("requires a signed-in, non-anonymous user for every client operation, and nobody for server ones", () => {
     for (const [name, op] of operations) {
-      expect(op, name).toMatchObject({ auth: { level: "USER" } });
+      expect(op, name).toMatchObject({ auth: { level: SERVER_ONLY.includes(name) ? "NO_ACCESS" : "USER" } });
+    }
+  });
+
+  it("refuses server-only operations to every signed-in user", async () => {
+    for (const name of SERVER_ONLY) {
+      const error = await s.mutate("intruder", name, VARIABLES[name]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((error as RequestError).status, name).toBe("PERMISSION_DENIED");
     }
   });
 
@@ -78,7 +93,9 @@ describe("@auth on every social operation", () => {
         (e: unknown) => e,
       );
       expect(error, name).toBeInstanceOf(RequestError);
-      expect((error as RequestError).status, name).toBe("UNAUTHENTICATED");
+      expect((error as RequestError).status, name).toBe(
+        SERVER_ONLY.includes(name) ? "PERMISSION_DENIED" : "UNAUTHENTICATED",
+      );
     }
   });
 
@@ -99,7 +116,9 @@ describe("@auth on every social operation", () => {
           () => undefined,
           (e: unknown) => e,
         );
-      expect((error as RequestError | undefined)?.status, name).toBe("UNAUTHENTICATED");
+      expect((error as RequestError | undefined)?.status, name).toBe(
+        SERVER_ONLY.includes(name) ? "PERMISSION_DENIED" : "UNAUTHENTICATED",
+      );
     }
   });
 

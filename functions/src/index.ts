@@ -2,11 +2,15 @@
 // Each export is one deployed function; their bodies live in the folders named for their domain.
 import { initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
+import { onMutationExecuted } from "firebase-functions/dataconnect";
 import * as logger from "firebase-functions/logger";
 import * as functionsV1 from "firebase-functions/v1";
 import { beforeUserCreated } from "firebase-functions/v2/identity";
 import { initialDisplayName } from "./auth/displayName.ts";
+import { likeCountSettler, likedPost } from "./counters/likeCounts.ts";
+import { socialConnector } from "./dataconnect/client.ts";
 import { createProfile, newProfile } from "./profiles/createProfile.ts";
+import { mirrorUser } from "./profiles/mirrorUser.ts";
 
 initializeApp();
 
@@ -19,8 +23,33 @@ export const assignDisplayName = beforeUserCreated((event) => {
   return { displayName };
 });
 
-/** After an account exists: its public profile document in Firestore. */
+/** After an account exists: its public profile in Firestore and its row in the social graph. */
 export const onAuthUserCreated = functionsV1.auth.user().onCreate(async (user) => {
-  const created = await createProfile(getFirestore(), user.uid, newProfile(user));
-  logger.info("onAuthUserCreated", { uid: user.uid, profileCreated: created });
+  const profile = newProfile(user);
+  const [profileCreated, mirrored] = await Promise.all([
+    createProfile(getFirestore(), user.uid, profile),
+    mirrorUser(socialConnector(), user.uid, profile),
+  ]);
+  logger.info("onAuthUserCreated", { uid: user.uid, profileCreated, mirrored });
 });
+
+// One settler per instance: events arriving together share one recount per post.
+const likes = likeCountSettler(socialConnector);
+
+/** Settles PostStat.likeCount after likes; the event is acknowledged once the count is true. */
+export const onLikeAdded = onMutationExecuted(
+  { service: "rookery", connector: "social", operation: "LikePost" },
+  async (event) => {
+    const post = likedPost(event);
+    if (post) await likes.add(post);
+  },
+);
+
+/** Settles PostStat.likeCount after unlikes. */
+export const onLikeRemoved = onMutationExecuted(
+  { service: "rookery", connector: "social", operation: "UnlikePost" },
+  async (event) => {
+    const post = likedPost(event);
+    if (post) await likes.add(post);
+  },
+);

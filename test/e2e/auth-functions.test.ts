@@ -1,20 +1,28 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type RunningFirestoreEmulator,
   startFirestoreEmulator,
 } from "../../packages/firestore-emulator/src/index.ts";
 import { type ExecResult, emulatorsExec } from "./support/emulators.ts";
+import { repoRoot } from "./support/repo.ts";
 
-describe("firebase emulators:exec --only auth,functions (offline, pinned toolchain)", () => {
+describe("the whole stack through firebase emulators:exec (offline, pinned toolchain)", () => {
   let firestore: RunningFirestoreEmulator;
   let run: ExecResult;
 
   beforeAll(async () => {
     firestore = await startFirestoreEmulator({ port: 0, projectId: "demo-rookery" });
     run = await emulatorsExec({
-      only: ["auth", "functions"],
+      only: ["auth", "functions", "dataconnect"],
       command: "node test/e2e/clients/signup.ts grace@example.test",
-      env: { FIRESTORE_EMULATOR_HOST: firestore.address },
+      env: {
+        FIRESTORE_EMULATOR_HOST: firestore.address,
+        DATACONNECT_EMULATOR_BINARY_PATH: path.join(
+          repoRoot,
+          "packages/dataconnect-emulator/bin/dataconnect-emulator",
+        ),
+      },
     });
   });
 
@@ -42,5 +50,10 @@ describe("firebase emulators:exec --only auth,functions (offline, pinned toolcha
 
   it("creates the account's profile in Firestore from the onCreate trigger, through our Firestore engine", () => {
     expect(run.result).toMatchObject({ profile: { displayName: "grace", avatarUrl: null } });
+  });
+
+  it("mirrors the account into the social graph, which the user then reads through the web SDK", () => {
+    const { uid } = run.result as { uid: string };
+    expect(run.result).toMatchObject({ me: { uid, displayName: "grace", followerCount: 0, postCount: 0 } });
   });
 });

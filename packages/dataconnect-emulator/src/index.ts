@@ -11,6 +11,7 @@ import { ServiceHolder } from "./protocol/service-holder.ts";
 import { EmulatorRuntime, type ReloadResult } from "./runtime/emulator.ts";
 import { createLogger, type Logger, silentLogger } from "./runtime/log.ts";
 
+export { type BuildError, type BuildResult, buildReport } from "./build/report.ts";
 export { type LoadedConfig, type LoadResult, loadConfigDir } from "./config/load.ts";
 export type { Database, Queryable } from "./db/database.ts";
 export { openPglite } from "./db/pglite.ts";
@@ -30,6 +31,8 @@ export type { ConfigureRequest } from "./protocol/requests.ts";
 export type { ReloadResult } from "./runtime/emulator.ts";
 export type { Logger } from "./runtime/log.ts";
 export type { CompileError, ProjectSources, SourceFile } from "./schema/source.ts";
+export { type GeneratedSdk, type GenerationPlan, planSdks } from "./sdkgen/generate.ts";
+export { type GenerateOutcome, generateSdks, watchAndGenerate } from "./sdkgen/run.ts";
 
 /** The emulator's version, as `/emulator/info` reports it. */
 export const VERSION: string = packageJson.version;
@@ -56,6 +59,8 @@ export interface StartOptions {
   watchDebounceMs?: number;
   /** Write `<configDir>/.dataconnect/schema/**` after every successful compile (default false). */
   outputSchemaExtensions?: boolean;
+  /** Write the SDKs each `connector.yaml` asks for (`generate:`) after every successful compile (default false). */
+  outputGeneratedSdk?: boolean;
   /** Where log lines go (default: nowhere); or pass a whole `logger`. */
   log?: (line: string) => void;
   /** `-v=N`: how much `log` gets (default 0). */
@@ -94,6 +99,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     log,
     version: VERSION,
     outputSchemaExtensions: options.outputSchemaExtensions ?? false,
+    outputGeneratedSdk: options.outputGeneratedSdk ?? false,
     watch: options.watch ?? false,
     ...(options.watchDebounceMs !== undefined && { watchDebounceMs: options.watchDebounceMs }),
     serviceOptions: {
@@ -129,7 +135,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
   try {
     const standaloneAfterMs = options.standaloneAfterMs ?? 1500;
     if (options.database) {
-      await runtime.useDatabase(options.database, {
+      await runtime.serveDatabase(options.database, {
         owned: false,
         connectionString: options.database.description,
       });

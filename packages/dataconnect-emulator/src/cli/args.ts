@@ -120,6 +120,48 @@ const DEV_FLAGS = [
   "watch",
 ];
 
+/** What `sdk generate` runs with. */
+export interface GenerateOptions {
+  configDir: string;
+  watch: boolean;
+}
+
+/** Reads `sdk generate`'s flags (firebase-tools: `--config_dir=DIR [--watch]`); unknown flags come back to warn about. */
+export function generateOptions(flags: Record<string, string>): {
+  options: GenerateOptions;
+  unknownFlags: string[];
+} {
+  const configDir = flags.config_dir;
+  if (!configDir)
+    throw new UsageError("sdk generate needs --config_dir=DIR (the directory holding dataconnect.yaml)");
+  const known = new Set([...GLOBAL_FLAGS, "config_dir", "watch"]);
+  return {
+    options: { configDir, watch: booleanFlag(flags, "watch", false) },
+    unknownFlags: Object.keys(flags).filter((name) => !known.has(name)),
+  };
+}
+
+/** What `build` runs with. `--project_id` names the deploy target; offline it changes nothing. */
+export interface BuildOptions {
+  configDir: string;
+  projectId?: string;
+}
+
+/** Reads `build`'s flags (firebase-tools: `--config_dir=DIR [--project_id=ID]`). */
+export function buildOptions(flags: Record<string, string>): {
+  options: BuildOptions;
+  unknownFlags: string[];
+} {
+  const configDir = flags.config_dir;
+  if (!configDir)
+    throw new UsageError("build needs --config_dir=DIR (the directory holding dataconnect.yaml)");
+  const known = new Set([...GLOBAL_FLAGS, "config_dir", "project_id"]);
+  return {
+    options: { configDir, ...(flags.project_id ? { projectId: flags.project_id } : {}) },
+    unknownFlags: Object.keys(flags).filter((name) => !known.has(name)),
+  };
+}
+
 /** The default `--listen`: the port firebase-tools expects Data Connect on. */
 export const DEFAULT_LISTEN = "127.0.0.1:9399";
 /** How long `dev` waits for firebase-tools to configure a database before it starts its own. */

@@ -1,8 +1,18 @@
 // `dataconnect-emulator`: the executable firebase-tools runs as its Data Connect emulator
-// (DATACONNECT_EMULATOR_BINARY_PATH). Only `dev` exists in this version.
+// (DATACONNECT_EMULATOR_BINARY_PATH): `dev` serves, `sdk generate` writes the typed SDKs, `build` validates.
 import type { RunningEmulator } from "../index.ts";
 import { createLogger } from "../runtime/log.ts";
-import { type DevOptions, devOptions, globalOptions, parseArgs, UsageError } from "./args.ts";
+import {
+  type BuildOptions,
+  buildOptions,
+  type DevOptions,
+  devOptions,
+  type GenerateOptions,
+  generateOptions,
+  globalOptions,
+  parseArgs,
+  UsageError,
+} from "./args.ts";
 import { waitForShutdownSignal } from "./signals.ts";
 
 const USAGE = `usage: dataconnect-emulator [--logtostderr] [-v=N] <command> [flags]
@@ -15,8 +25,12 @@ commands:
       [--enable_output_generated_sdk=true] [--database_url=postgres://…] [--data_dir=DIR]
       [--standalone_after_ms=1500] [--watch=true]
         serve the Data Connect API for the service in DIR (default listen 127.0.0.1:9399)
-  sdk generate, build
-        not implemented in this version
+  sdk generate --config_dir=DIR [--watch]
+        write the SDKs each connector.yaml asks for (generate.javascriptSdk, generate.adminNodeSdk);
+        exit 1 if the sources do not compile; --watch regenerates on every change until interrupted
+  build --config_dir=DIR [--project_id=ID]
+        validate schema and connectors; print {"errors"?: […], "metadata": {…}} as JSON on stdout
+        (exit 0 whenever the report is printed, compile errors included, as firebase-tools expects)
 `;
 
 // How long shutdown may take before the process exits anyway: firebase-tools waits for the exit.
@@ -39,11 +53,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === "" && flags.help === undefined && flags.h === undefined ? 2 : 0;
   }
-  if (command === "sdk generate" || command === "build") {
-    process.stderr.write(
-      `dataconnect-emulator: \`${command}\` is not implemented in this version (only \`dev\` is); SDK generation and build come in a later release\n`,
-    );
-    return 2;
+  if (command === "sdk generate") {
+    let generate: { options: GenerateOptions; unknownFlags: string[] };
+    try {
+      generate = generateOptions(flags);
+    } catch (error) {
+      return usageError(error);
+    }
+    return runGenerate(generate.options, generate.unknownFlags, verbosity);
+  }
+  if (command === "build") {
+    let build: { options: BuildOptions; unknownFlags: string[] };
+    try {
+      build = buildOptions(flags);
+    } catch (error) {
+      return usageError(error);
+    }
+    return runBuild(build.options, build.unknownFlags, verbosity);
   }
   if (command !== "dev") return usageError(new UsageError(`unknown command "${command}"`));
   let dev: { options: DevOptions; unknownFlags: string[] };
@@ -58,9 +84,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function runDev(options: DevOptions, unknownFlags: string[], verbosity: number): Promise<number> {
   const log = createLogger({ write: (line) => process.stderr.write(line), verbosity });
   for (const name of unknownFlags) log.warn(`ignoring unknown flag --${name}`);
-  if (options.outputGeneratedSdk) {
-    log.debug(2, "--enable_output_generated_sdk: SDK generation is not implemented yet; no SDKs are written");
-  }
   // A stray error (e.g. a Postgres connection dropped while idle) must not take the emulator down.
   process.on("uncaughtException", (error) =>
     log.error(`uncaught exception: ${error.stack ?? error.message}`),
@@ -83,6 +106,7 @@ async function runDev(options: DevOptions, unknownFlags: string[], verbosity: nu
       standaloneAfterMs: options.standaloneAfterMs,
       watch: options.watch,
       outputSchemaExtensions: options.outputSchemaExtensions,
+      outputGeneratedSdk: options.outputGeneratedSdk,
       logger: log,
       mutationEventSinks: eventSinksFromEnv(process.env.DATACONNECT_EVENT_SINK_URLS, httpEventSink),
     });
@@ -99,6 +123,55 @@ async function runDev(options: DevOptions, unknownFlags: string[], verbosity: nu
   deadline.unref();
   await emulator.stop();
   log.info("stopped");
+  return 0;
+}
+
+/** `sdk generate`: writes the SDKs once (exit 0, or 1 if the sources do not compile), or watches. */
+async function runGenerate(
+  options: GenerateOptions,
+  unknownFlags: string[],
+  verbosity: number,
+): Promise<number> {
+  const log = createLogger({ write: (line) => process.stderr.write(line), verbosity });
+  for (const name of unknownFlags) log.warn(`ignoring unknown flag --${name}`);
+  const { generateSdks, watchAndGenerate } = await import("../sdkgen/run.ts");
+  if (!options.watch) {
+    const outcome = await generateSdks(options.configDir, log);
+    if (!outcome.ok) {
+      log.error(`SDK generation failed: ${outcome.errors.length} error(s) in ${options.configDir}`);
+      return 1;
+    }
+    log.info(
+      `generated ${outcome.result.sdks} SDK(s) (${outcome.result.changedFiles.length} file(s) changed)`,
+    );
+    return 0;
+  }
+  const shutdown = waitForShutdownSignal(() => process.exit(0));
+  const watcher = watchAndGenerate(options.configDir, log);
+  await watcher.first;
+  const signal = await shutdown;
+  log.info(`received ${signal}: stopping`);
+  watcher.close();
+  return 0;
+}
+
+/** `build`: prints the JSON report on stdout; exit 0 once printed, 1 if the report could not be made. */
+async function runBuild(options: BuildOptions, unknownFlags: string[], verbosity: number): Promise<number> {
+  const log = createLogger({ write: (line) => process.stderr.write(line), verbosity });
+  for (const name of unknownFlags) log.warn(`ignoring unknown flag --${name}`);
+  // Loaded here: the build path never touches a database, so it stays fast.
+  const { buildReport } = await import("../build/report.ts");
+  let report: Awaited<ReturnType<typeof buildReport>>;
+  try {
+    report = await buildReport(options.configDir);
+  } catch (error) {
+    log.error(`build failed: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+  const errors = report.errors ?? [];
+  const warnings = errors.filter((error) => error.extensions?.warningLevel).length;
+  log.debug(1, `build: ${errors.length - warnings} error(s), ${warnings} warning(s)`);
+  process.stdout.write(`${JSON.stringify(report)}\n`);
   return 0;
 }
 

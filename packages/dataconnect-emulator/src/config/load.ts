@@ -10,12 +10,14 @@ import {
   mainSchemaOf,
 } from "./yaml-schemas.ts";
 
-/** A connector as configured: its id, directory and (loosely typed) SDK generation settings. */
+/** A connector as configured: its id, directory and SDK generation settings (`generate:`). */
 export interface ConnectorConfig {
   id: string;
   /** Absolute directory. */
   dir: string;
   generate: ConnectorYaml["generate"];
+  /** `connector.yaml`, relative to the config directory (for messages). */
+  file: string;
 }
 
 /** A config directory, read: what the core compiles plus what the runtime needs around it. */
@@ -86,7 +88,7 @@ export async function loadConfigDir(configDir: string): Promise<LoadResult> {
       continue;
     }
     const files = await readDirectory(dir, root, `connectorDirs: directory ${relativeDir}`, errors);
-    connectors.push({ id, dir, generate: connectorYaml.value.generate });
+    connectors.push({ id, dir, generate: connectorYaml.value.generate, file: connectorFile });
     connectorSources.push({ id, files });
   }
 

@@ -38,11 +38,45 @@ export const dataconnectYamlSchema = z
 /** A validated `dataconnect.yaml`. */
 export type DataconnectYaml = z.infer<typeof dataconnectYamlSchema>;
 
-/** `connector.yaml`. `generate` is kept loosely typed until SDK generation reads it; `authMode` is legacy. */
+const javascriptSdk = z
+  .object({
+    outputDir: z.string().min(1, "must name the output directory"),
+    package: z.string().min(1, "must name the npm package").optional(),
+    packageJsonDir: z.string().min(1).optional(),
+    react: z.boolean().optional(),
+    angular: z.boolean().optional(),
+    // `clientCache: {}` turns the client cache on; its settings are for the SDK, not the generator.
+    clientCache: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .loose();
+
+/** One `generate.javascriptSdk` entry of `connector.yaml`. */
+export type JavascriptSdkYaml = z.infer<typeof javascriptSdk>;
+
+const adminNodeSdk = z
+  .object({
+    outputDir: z.string().min(1, "must name the output directory"),
+    package: z.string().min(1, "must name the npm package").optional(),
+    packageJsonDir: z.string().min(1).optional(),
+  })
+  .loose();
+
+/** One `generate.adminNodeSdk` entry of `connector.yaml`. */
+export type AdminNodeSdkYaml = z.infer<typeof adminNodeSdk>;
+
+/** `generate:` of `connector.yaml`: each SDK is one object or a list; kotlin/swift/dart are kept and ignored. */
+const generate = z
+  .object({
+    javascriptSdk: z.union([javascriptSdk, z.array(javascriptSdk)]).optional(),
+    adminNodeSdk: z.union([adminNodeSdk, z.array(adminNodeSdk)]).optional(),
+  })
+  .loose();
+
+/** `connector.yaml`; `authMode` is legacy and ignored. */
 export const connectorYamlSchema = z
   .object({
     connectorId: z.string().min(1, "must be a non-empty string"),
-    generate: z.record(z.string(), z.unknown()).optional(),
+    generate: generate.nullable().optional(),
   })
   .loose();
 

@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   version: string;
   /** Write `<configDir>/.dataconnect/schema/**` after every successful compile. */
   outputSchemaExtensions: boolean;
+  /** Write the SDKs `connector.yaml` asks for (`generate:`) after every successful compile. */
+  outputGeneratedSdk?: boolean;
   /** Reload when files under the config directory change. */
   watch: boolean;
   watchDebounceMs?: number;
@@ -118,7 +120,7 @@ export class EmulatorRuntime implements EmulatorControl {
       this.issues.publish([{ kind: "SQL_CONNECTION", severity: "ALERT", message }]);
       throw new Error(message);
     }
-    await this.useDatabase(database, { owned: true, connectionString: database.description });
+    await this.serveDatabase(database, { owned: true, connectionString: database.description });
   }
 
   /**
@@ -126,7 +128,7 @@ export class EmulatorRuntime implements EmulatorControl {
    * is closed once its requests are done. With `onlyIfNone`, a database chosen meanwhile wins and this one
    * is closed instead.
    */
-  useDatabase(
+  serveDatabase(
     database: Database,
     options: { owned: boolean; connectionString: string; onlyIfNone?: boolean },
   ): Promise<void> {
@@ -165,7 +167,7 @@ export class EmulatorRuntime implements EmulatorControl {
     const where = dataDir ?? "memory";
     this.#log.info(`starting embedded PGlite (${where})`);
     const database = await openPglite(dataDir);
-    await this.useDatabase(database, {
+    await this.serveDatabase(database, {
       owned: true,
       connectionString: database.description,
       onlyIfNone: true,
@@ -233,7 +235,11 @@ export class EmulatorRuntime implements EmulatorControl {
 
     const key = JSON.stringify(loaded.config.sources);
     const serving = this.#options.services.service !== null;
-    if (key === this.#projectKey && (serving || !this.#db)) return this.#accept("unchanged");
+    if (key === this.#projectKey && (serving || !this.#db)) {
+      // Sources unchanged, but `generate:` in connector.yaml may have changed.
+      if (this.#project) await this.#writeGeneratedSdks(loaded.config, this.#project);
+      return this.#accept("unchanged");
+    }
 
     let compiled: ReturnType<typeof compileProject>;
     try {
@@ -244,6 +250,7 @@ export class EmulatorRuntime implements EmulatorControl {
     if (!compiled.ok) return this.#reject(compiled.errors);
     const project = compiled.project;
     await this.#writeSchemaOutput(project);
+    await this.#writeGeneratedSdks(loaded.config, project);
 
     if (this.#db) {
       let service: Service;
@@ -316,6 +323,18 @@ export class EmulatorRuntime implements EmulatorControl {
       this.#log.debug(1, `wrote ${this.#schemaOutput.size} schema extension file(s) to ${dir}`);
     } catch (error) {
       this.#log.error(`could not write the schema extensions to ${dir}: ${messageOf(error)}`);
+    }
+  }
+
+  async #writeGeneratedSdks(config: LoadedConfig, project: CompiledProject): Promise<void> {
+    if (!this.#options.outputGeneratedSdk) return;
+    try {
+      // Loaded on first use: only `--enable_output_generated_sdk=true` needs the generator.
+      const { writeGeneratedSdks } = await import("../sdkgen/write.ts");
+      const result = await writeGeneratedSdks(config, project, this.#log);
+      this.#log.debug(1, `generated ${result.sdks} SDK(s), ${result.changedFiles.length} file(s) changed`);
+    } catch (error) {
+      this.#log.error(`could not write the generated SDKs: ${messageOf(error)}`);
     }
   }
 
