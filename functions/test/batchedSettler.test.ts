@@ -32,6 +32,15 @@ describe("BatchedSettler", () => {
     expect(settled).toBe(true);
   });
 
+  it("flush settles what is queued right away and resolves after it", async () => {
+    const batches: string[][] = [];
+    const settler = new BatchedSettler(async (keys) => void batches.push(keys), { flushMs: 10_000 });
+    const waiting = settler.add("a");
+    await settler.flush();
+    expect(batches).toEqual([["a"]]);
+    await waiting;
+  });
+
   it("rejects every waiter of a failed batch, so their events are redelivered", async () => {
     const settler = new BatchedSettler(() => Promise.reject(new Error("db down")), { flushMs: 5 });
     await expect(Promise.all([settler.add("a"), settler.add("b")])).rejects.toThrow("db down");

@@ -32,9 +32,11 @@ export class BatchedSettler {
     });
   }
 
-  /** Settles everything queued now (for shutdown and tests). */
+  /** Settles everything queued now; resolves when that (and every earlier) batch is done. */
   flush(): Promise<void> {
-    this.flushSoon(0);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.startBatch();
     return this.running;
   }
 
@@ -43,12 +45,17 @@ export class BatchedSettler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const batch = this.pending;
-      this.pending = new Map();
-      if (batch.size === 0) return;
-      // Flushes run one after another: a recount that started earlier never lands after a later one.
-      this.running = this.running.then(() => this.settleBatch(batch));
+      this.startBatch();
     }, delay);
+  }
+
+  private startBatch(): void {
+    const batch = this.pending;
+    if (batch.size === 0) return;
+    this.pending = new Map();
+    // Flushes run one after another: a recount that started earlier never lands after a later one.
+    // `running` itself never rejects; each waiter learns the outcome of its own batch.
+    this.running = this.running.then(() => this.settleBatch(batch));
   }
 
   private async settleBatch(
