@@ -1,0 +1,146 @@
+// The social connector through the SDK we generate (`npm run generate:sdk` → web/src/dataconnect-generated),
+// the official web SDK underneath, and our emulator's HTTP protocol: what the app will do.
+import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
+import {
+  connectDataConnectEmulator,
+  type DataConnect,
+  getDataConnect,
+  QueryFetchPolicy,
+} from "firebase/data-connect";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  type RunningEmulator,
+  startDataConnectEmulator,
+} from "../../packages/dataconnect-emulator/src/index.ts";
+import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
+import { signInWithIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/web-auth.ts";
+import type * as Social from "../../web/src/dataconnect-generated/index.d.ts";
+import { feedPage, feedVariables } from "../client/feed.ts";
+
+const sdk = (await import("../../web/src/dataconnect-generated/esm/index.esm.js" as string)) as typeof Social;
+const fresh = { fetchPolicy: QueryFetchPolicy.SERVER_ONLY };
+
+let emulator: RunningEmulator;
+const apps: FirebaseApp[] = [];
+
+beforeAll(async () => {
+  emulator = await startDataConnectEmulator({
+    configDir: new URL("..", import.meta.url).pathname,
+    standaloneAfterMs: 0,
+  });
+});
+afterAll(() => emulator.stop());
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
+});
+
+/** A web app on the emulator, signed in as `uid` (signed out with null). */
+function as(uid: string | null): DataConnect {
+  const app = initializeApp(
+    { projectId: "demo-rookery", apiKey: "fake-api-key" },
+    `social-sdk-${apps.length}-${Math.random()}`,
+  );
+  apps.push(app);
+  if (uid) signInWithIdToken(app, uid, emulatorIdToken(uid, {}, "demo-rookery"));
+  const dc = getDataConnect(app, sdk.connectorConfig);
+  connectDataConnectEmulator(dc, "127.0.0.1", emulator.addresses[0]!.port);
+  return dc;
+}
+
+describe("the generated SDK against the engine", () => {
+  it("runs the whole social flow: profiles, posts, the graph, engagement and feeds", async () => {
+    const [ann, bob] = [as("ann"), as("bob")];
+    await sdk.upsertMe(ann, { displayName: "Ann" });
+    await sdk.upsertMe(bob, { displayName: "Bob" });
+    await sdk.updateMyProfile(ann, { username: "ann", bio: "hello" });
+    expect((await sdk.getMe(ann, fresh)).data.user).toMatchObject({
+      uid: "ann",
+      username: "ann",
+      bio: "hello",
+    });
+
+    await sdk.follow(bob, { uid: "ann" });
+    const profile = (await sdk.getProfile(bob, { uid: "ann" }, fresh)).data;
+    expect(profile).toMatchObject({
+      user: { followerCount: 1 },
+      following: { createdAt: expect.any(String) },
+    });
+
+    const { post_insert } = (await sdk.createPost(ann, { content: "first post" })).data;
+    await sdk.reply(bob, { to: post_insert.id, content: "welcome" });
+    await sdk.repost(bob, { of: post_insert.id });
+    await sdk.quote(bob, { of: post_insert.id, content: "quoting" });
+    await sdk.editPost(ann, { id: post_insert.id, content: "first post (edited)" });
+    await sdk.likePost(bob, { post: post_insert.id });
+    await sdk.bookmarkPost(bob, { post: post_insert.id });
+    const { comment_insert } = (await sdk.addComment(bob, { post: post_insert.id, content: "nice" })).data;
+
+    const thread = (await sdk.postThread(bob, { id: post_insert.id }, fresh)).data.post;
+    expect(thread).toMatchObject({
+      content: "first post (edited)",
+      stats: { replyCount: 1, shareCount: 2, commentCount: 1 },
+    });
+    expect((await sdk.myLikesOnPosts(bob, { posts: [post_insert.id] }, fresh)).data.likes).toEqual([
+      { postId: post_insert.id },
+    ]);
+    expect(
+      (await sdk.myBookmarks(bob, { beforeTime: "9999-12-31T23:59:59Z" }, fresh)).data.bookmarks,
+    ).toHaveLength(1);
+
+    const home = feedPage((await sdk.homeFeed(bob, feedVariables(null), fresh)).data._select);
+    expect(home.items.map((i) => i.authorUid).sort()).toEqual(["ann", "bob", "bob", "bob"]);
+    expect(home.items.find((i) => i.id === post_insert.id)).toMatchObject({
+      likedByMe: true,
+      bookmarkedByMe: true,
+    });
+    expect(
+      feedPage((await sdk.globalFeed(ann, feedVariables(null), fresh)).data._select).items.length,
+    ).toBeGreaterThan(0);
+    expect(
+      feedPage((await sdk.authorFeed(bob, { uid: "ann", ...feedVariables(null) }, fresh)).data._select).items,
+    ).toHaveLength(1);
+    expect(
+      (await sdk.followers(ann, { uid: "ann", beforeTime: "9999-12-31T23:59:59Z" }, fresh)).data.follows,
+    ).toHaveLength(1);
+    expect(
+      (await sdk.following(ann, { uid: "bob", beforeTime: "9999-12-31T23:59:59Z" }, fresh)).data.follows,
+    ).toHaveLength(1);
+    expect((await sdk.mutualFollowers(ann, { uid: "ann" }, fresh)).data.users).toEqual([]);
+    expect((await sdk.whoToFollow(ann, {}, fresh)).data._select).toEqual([]);
+
+    await sdk.deleteComment(bob, { id: comment_insert.id });
+    await sdk.unlikePost(bob, { post: post_insert.id });
+    await sdk.unbookmarkPost(bob, { post: post_insert.id });
+    await sdk.mute(ann, { uid: "bob" });
+    await sdk.unmute(ann, { uid: "bob" });
+    await sdk.unfollow(bob, { uid: "ann" });
+    await sdk.block(ann, { uid: "bob" });
+    await sdk.unblock(ann, { uid: "bob" });
+    await sdk.deletePost(ann, { id: post_insert.id });
+    expect((await sdk.getMe(ann, fresh)).data.user).toMatchObject({ followerCount: 0, postCount: 0 });
+  });
+
+  it("refuses every operation to a signed-out app", async () => {
+    const out = as(null);
+    const id = "00000000-0000-4000-8000-000000000000";
+    const calls: [string, () => Promise<unknown>][] = [
+      ["getMe", () => sdk.getMe(out)],
+      ["createPost", () => sdk.createPost(out, { content: "x" })],
+      ["likePost", () => sdk.likePost(out, { post: id })],
+      ["follow", () => sdk.follow(out, { uid: "ann" })],
+      ["homeFeed", () => sdk.homeFeed(out, feedVariables(null))],
+      ["block", () => sdk.block(out, { uid: "ann" })],
+      ["settleLikeCounts", () => sdk.settleLikeCounts(out, { posts: [id] })],
+      ["mirrorAuthUser", () => sdk.mirrorAuthUser(out, { uid: "x", displayName: "x" })],
+    ];
+    for (const [name, call] of calls)
+      await expect(call(), name).rejects.toMatchObject({ code: expect.stringMatching(/unauthorized|other/) });
+  });
+
+  it("refuses server-only operations to a signed-in app", async () => {
+    await expect(sdk.mirrorAuthUser(as("ann"), { uid: "victim", displayName: "pwned" })).rejects.toThrow(
+      /not authorized/,
+    );
+    await expect(sdk.settleLikeCounts(as("ann"), { posts: [] })).rejects.toThrow(/not authorized/);
+  });
+});
