@@ -2,11 +2,12 @@
 // our Firestore engine, and firebase-tools' Auth, Functions and Data Connect emulators, the last one
 // running our Data Connect engine (DATACONNECT_EMULATOR_BINARY_PATH) on firebase-tools' PGlite.
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
-// ROOKERY_DATA_DIR moves the local data folder (default .rookery/).
+// ROOKERY_DATA_DIR moves the local data folder (default .rookery/). ROOKERY_SEED=off skips the demo graph.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedLocalStack } from "./seed.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const configPath = path.resolve(root, process.env.ROOKERY_FIREBASE_CONFIG ?? "firebase.json");
@@ -94,6 +95,12 @@ const firebase = run(
 firebase.stdout?.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
   if (chunk.toString().includes("All emulators ready")) {
+    if (process.env.ROOKERY_SEED !== "off") {
+      seedLocalStack({ dataConnectHost: address("dataconnect"), authHost: address("auth") }).catch(
+        (error: unknown) =>
+          console.error(`Seeding the demo graph failed: ${error instanceof Error ? error.message : error}`),
+      );
+    }
     console.log(`\nRookery is running offline (project ${PROJECT}):`);
     console.log(`  Auth emulator        http://${address("auth")}`);
     console.log(`  Functions emulator   http://${address("functions")}/${PROJECT}/us-central1/<function>`);

@@ -60,6 +60,20 @@ describe("npm start", () => {
     expect(await res.json()).toMatchObject({ services: [{ serviceId: "rookery" }] });
   });
 
+  it("loads the demo graph on first start", async () => {
+    await output.waitFor(/Demo graph loaded in/, 60_000);
+    const res = await fetch(
+      `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery:executeGraphql`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ users(where: {uid: {startsWith: "demo-"}}) { _count } }` }),
+      },
+    );
+    const body = (await res.json()) as { data: { users: { _count: number }[] } };
+    expect(body.data.users[0]!._count).toBe(2000);
+  });
+
   it("serves the Auth emulator offline", async () => {
     const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
     expect(res.status).toBe(200);
