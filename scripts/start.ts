@@ -7,6 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startMutationEventRelay } from "./lib/mutationEventRelay.ts";
 import { seedLocalStack } from "./seed.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,6 +78,16 @@ await new Promise<void>((resolve) => {
   });
 });
 
+// Mutation events → onMutationExecuted functions, which the Functions emulator would drop.
+Object.assign(process.env, {
+  GCLOUD_PROJECT: PROJECT,
+  DATA_CONNECT_EMULATOR_HOST: address("dataconnect"),
+  FIRESTORE_EMULATOR_HOST: address("firestore"),
+  FIREBASE_AUTH_EMULATOR_HOST: address("auth"),
+  METADATA_SERVER_DETECTION: "none",
+});
+const relay = await startMutationEventRelay({ functionsEntry: path.join(root, "functions/lib/index.js") });
+
 const firebase = run(
   "firebase-tools",
   "firebase",
@@ -89,6 +100,7 @@ const firebase = run(
       root,
       "packages/dataconnect-emulator/bin/dataconnect-emulator",
     ),
+    DATACONNECT_EVENT_SINK_URLS: relay.url,
     METADATA_SERVER_DETECTION: "none",
   },
 );
@@ -109,6 +121,9 @@ firebase.stdout?.on("data", (chunk: Buffer) => {
     );
     console.log(
       `  Data Connect         http://${address("dataconnect")}  (Rookery engine on firebase-tools' PGlite)`,
+    );
+    console.log(
+      `  Mutation events      ${relay.url} → onMutationExecuted functions (the Functions emulator skips them)`,
     );
     console.log("Press Ctrl-C to stop.\n");
   }

@@ -55,6 +55,7 @@ describe("npm start", () => {
 
   it("serves Data Connect through our engine", async () => {
     expect(output.text).toContain(`Data Connect         http://127.0.0.1:${config.ports.dataconnect}`);
+    expect(output.text).toMatch(/Mutation events {6}http:\/\/127\.0\.0\.1:\d+\/events/);
     const res = await fetch(`http://127.0.0.1:${config.ports.dataconnect}/emulator/info`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ services: [{ serviceId: "rookery" }] });
@@ -72,6 +73,43 @@ describe("npm start", () => {
     );
     const body = (await res.json()) as { data: { users: { _count: number }[] } };
     expect(body.data.users[0]!._count).toBe(2000);
+  });
+
+  it("delivers mutation events to the onMutationExecuted functions, which settle like counts", async () => {
+    const base = `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery`;
+    const post = async (url: string, body: unknown) =>
+      (await (
+        await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        })
+      ).json()) as {
+        data: Record<string, unknown>;
+      };
+    const fresh = await post(`${base}:executeGraphql`, {
+      query: `mutation { post_insert(data: {authorUid: "demo-0001", content: "fresh"}) }`,
+    });
+    const id = (fresh.data.post_insert as { id: string }).id;
+    await post(`${base}:executeGraphql`, { query: `mutation { postStat_insert(data: {postId: "${id}"}) }` });
+    const impersonate = { authClaims: { sub: "demo-0002", firebase: { sign_in_provider: "password" } } };
+    await post(`${base}/connectors/social:impersonateMutation`, {
+      operationName: "LikePost",
+      variables: { post: id },
+      extensions: { impersonate },
+    });
+    let likes = 0;
+    for (let i = 0; i < 50 && likes !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      likes = (
+        (
+          await post(`${base}:executeGraphql`, {
+            query: `{ postStat(key: {postId: "${id}"}) { likeCount } }`,
+          })
+        ).data.postStat as { likeCount: number }
+      ).likeCount;
+    }
+    expect(likes).toBe(1);
   });
 
   it("serves the Auth emulator offline", async () => {

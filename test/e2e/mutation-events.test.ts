@@ -1,0 +1,118 @@
+// Mutation events reach the project's real onMutationExecuted functions: our Data Connect engine POSTs
+// them to the relay `npm start` runs, which calls the built functions (functions/lib) in process.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  httpEventSink,
+  type RunningEmulator,
+  startDataConnectEmulator,
+} from "../../packages/dataconnect-emulator/src/index.ts";
+import {
+  type MutationEventRelay,
+  matchesTrigger,
+  startMutationEventRelay,
+} from "../../scripts/lib/mutationEventRelay.ts";
+import { repoRoot } from "./support/repo.ts";
+
+const event = {
+  type: "google.firebase.dataconnect.connector.v1.mutationExecuted",
+  service: "rookery",
+  connector: "social",
+  operation: "LikePost",
+};
+
+describe("matchesTrigger", () => {
+  const trigger = {
+    eventType: event.type,
+    eventFilters: { service: "rookery", connector: "social", operation: "LikePost" },
+  };
+
+  it("matches on every literal filter", () => {
+    expect(matchesTrigger(trigger, event)).toBe(true);
+    expect(matchesTrigger(trigger, { ...event, operation: "UnlikePost" })).toBe(false);
+  });
+
+  it("treats path-pattern wildcards and captures as any value", () => {
+    expect(
+      matchesTrigger({ eventType: event.type, eventFilterPathPatterns: { operation: "{op}" } }, event),
+    ).toBe(true);
+    expect(
+      matchesTrigger({ eventType: event.type, eventFilterPathPatterns: { connector: "*" } }, event),
+    ).toBe(true);
+  });
+
+  it("ignores other event types and functions without triggers", () => {
+    expect(matchesTrigger(undefined, event)).toBe(false);
+    expect(
+      matchesTrigger({ ...trigger, eventType: "providers/firebase.auth/eventTypes/user.create" }, event),
+    ).toBe(false);
+  });
+});
+
+describe("likes settle through the real functions", () => {
+  let emulator: RunningEmulator;
+  let relay: MutationEventRelay;
+
+  beforeAll(async () => {
+    relay = await startMutationEventRelay({ functionsEntry: path.join(repoRoot, "functions/lib/index.js") });
+    emulator = await startDataConnectEmulator({
+      configDir: path.join(repoRoot, "dataconnect"),
+      standaloneAfterMs: 0,
+      projectId: "demo-rookery",
+      mutationEventSinks: [httpEventSink(relay.url)],
+    });
+    // The functions' Admin SDK talks to this emulator.
+    process.env.GCLOUD_PROJECT = "demo-rookery";
+    process.env.DATA_CONNECT_EMULATOR_HOST = `127.0.0.1:${emulator.addresses[0]!.port}`;
+    process.env.METADATA_SERVER_DETECTION = "none";
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    await relay.close();
+  });
+
+  const graphql = async (query: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(
+      `${emulator.url}/v1/projects/demo-rookery/locations/us-central1/services/rookery:executeGraphql`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query }),
+      },
+    );
+    return (await res.json()) as { data: Record<string, unknown> };
+  };
+  const likeAs = (uid: string, post: string) =>
+    fetch(
+      `${emulator.url}/v1/projects/demo-rookery/locations/us-central1/services/rookery/connectors/social:impersonateMutation`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          operationName: "LikePost",
+          variables: { post },
+          extensions: {
+            impersonate: { authClaims: { sub: uid, firebase: { sign_in_provider: "password" } } },
+          },
+        }),
+      },
+    );
+
+  it("PostStat.likeCount follows the like rows within the settle bound", async () => {
+    await graphql(
+      `mutation { a: user_insert(data: {uid: "ann", displayName: "Ann"}) b: user_insert(data: {uid: "bob", displayName: "Bob"}) }`,
+    );
+    const created = await graphql(`mutation { post_insert(data: {authorUid: "ann", content: "like me"}) }`);
+    const post = (created.data.post_insert as { id: string }).id;
+    await graphql(`mutation { postStat_insert(data: {postId: "${post}"}) }`);
+    expect((await likeAs("ann", post)).status).toBe(200);
+    expect((await likeAs("bob", post)).status).toBe(200);
+    let count = 0;
+    for (let i = 0; i < 50 && count !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const stats = await graphql(`{ postStat(key: {postId: "${post}"}) { likeCount } }`);
+      count = (stats.data.postStat as { likeCount: number }).likeCount;
+    }
+    expect(count).toBe(2);
+  });
+});
