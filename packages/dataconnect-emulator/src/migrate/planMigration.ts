@@ -10,6 +10,10 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
   const schema = quoteIdent(model.pgSchema);
   const q = (name: string) => `${schema}.${quoteIdent(name)}`;
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${schema}`];
+  // pgvector: on Cloud SQL and servers that have it. (Embedded PGlite 0.5 ships without it.)
+  if (model.tables.some((t) => t.columns.some((c) => c.type.name === "Vector"))) {
+    out.push("CREATE EXTENSION IF NOT EXISTS vector");
+  }
 
   for (const e of model.enums) {
     const existing = catalog.enums.get(e.sqlName);
@@ -74,8 +78,9 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
     }
     for (const index of table.indexes) {
       if (catalog.indexes.has(index.name)) continue;
+      const opclass = index.vectorMethod ? ` ${VECTOR_OPCLASS[index.vectorMethod]}` : "";
       const cols = index.columns.map(
-        (c, i) => `${quoteIdent(c)}${index.order?.[i] === "DESC" ? " DESC" : ""}`,
+        (c, i) => `${quoteIdent(c)}${opclass}${index.order?.[i] === "DESC" ? " DESC" : ""}`,
       );
       const method = index.method === "BTREE" ? "" : ` USING ${index.method.toLowerCase()}`;
       out.push(
@@ -89,6 +94,12 @@ export function planMigration(model: SchemaModel, catalog: Catalog): string[] {
   }
   return out;
 }
+
+const VECTOR_OPCLASS = {
+  L2: "vector_l2_ops",
+  COSINE: "vector_cosine_ops",
+  INNER_PRODUCT: "vector_ip_ops",
+} as const;
 
 function createTable(table: Table, name: string): string {
   const keyColumns = table.keyFields.map((f) => table.columns.find((c) => c.field === f)!.column);

@@ -14,6 +14,8 @@ export function encodeScalar(sql: string, scalar: string): string {
       return `to_char((${sql}) AT TIME ZONE 'UTC', ${TIMESTAMP_FORMAT})`;
     case "Date":
       return `to_char(${sql}, 'YYYY-MM-DD')`;
+    case "Vector":
+      return `((${sql})::text)::json`;
     default:
       return sql;
   }

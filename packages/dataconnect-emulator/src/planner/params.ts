@@ -15,6 +15,8 @@ export class Params {
 function toText(value: unknown, sqlType: string): string | null {
   if (value === null || value === undefined) return null;
   if (sqlType === "jsonb" || sqlType === "json") return JSON.stringify(value);
+  // pgvector's text form is `[1,2,3]`, not an array literal.
+  if (sqlType.startsWith("vector") && Array.isArray(value)) return `[${value.map(Number).join(",")}]`;
   if (Array.isArray(value)) return arrayLiteral(value, sqlType.replace(/\[\]$/, ""));
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);

@@ -425,14 +425,26 @@ class ModelBuilder {
       if (!columns || columns.length === 0) return;
       const order = args.order as ("ASC" | "DESC")[] | undefined;
       const isList = fields.some((f) => table.columns.find((c) => c.field === f)?.type.list);
-      const method = (args.type as Index["method"] | undefined) ?? (isList ? "GIN" : "BTREE");
+      const isVector = fields.some((f) => table.columns.find((c) => c.field === f)?.type.name === "Vector");
+      const method =
+        (args.type as Index["method"] | undefined) ?? (isList ? "GIN" : isVector ? "HNSW" : "BTREE");
+      const vectorMethod = isVector
+        ? ((args.vector_method as Index["vectorMethod"]) ?? "INNER_PRODUCT")
+        : undefined;
       const suffix =
         order && columns.length > 1 ? `_${order.map((o) => (o === "DESC" ? "d" : "a")).join("")}` : "";
       const name =
         (args.name as string | undefined) ??
         (args.indexName as string | undefined) ??
         `${table.name}_${columns.join("_")}${suffix}_${unique ? "uidx" : "idx"}`;
-      table.indexes.push({ name, columns, method, unique, ...(order ? { order } : {}) });
+      table.indexes.push({
+        name,
+        columns,
+        method,
+        unique,
+        ...(order ? { order } : {}),
+        ...(vectorMethod ? { vectorMethod } : {}),
+      });
     };
     for (const directive of node.directives ?? []) {
       if (directive.name.value !== "index" && directive.name.value !== "unique") continue;

@@ -73,6 +73,8 @@ export interface Index {
   order?: ("ASC" | "DESC")[];
   method: "BTREE" | "GIN" | "HNSW" | "IVFFLAT";
   unique: boolean;
+  /** For vector indexes: the distance the index serves (pgvector operator class). */
+  vectorMethod?: "L2" | "COSINE" | "INNER_PRODUCT";
 }
 
 /** A `@table` (or read-only `@view`) type. */

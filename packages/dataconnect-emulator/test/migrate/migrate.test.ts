@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { compileProject, migrate } from "../../src/engine/project.ts";
+import { planMigration } from "../../src/migrate/planMigration.ts";
 import { sharedDatabase } from "../support/engine.ts";
 
 let n = 0;
@@ -20,6 +21,27 @@ async function fresh(): Promise<{ db: Database; s: string }> {
   n += 1;
   return { db: await sharedDatabase(), s: `mig_${n}_${Date.now()}` };
 }
+
+describe("planMigration for Vector columns", () => {
+  it("enables pgvector and indexes with the operator class of the declared distance", () => {
+    const p = project(
+      "vec",
+      `type Doc @table { embedding: Vector @col(size: 3) @index(vector_method: COSINE) }`,
+    );
+    const empty = {
+      tables: new Map(),
+      enums: new Map(),
+      constraints: new Set<string>(),
+      indexes: new Set<string>(),
+    };
+    const ddl = planMigration(p.model, empty);
+    expect(ddl).toContain("CREATE EXTENSION IF NOT EXISTS vector");
+    expect(ddl.find((s) => s.includes("CREATE TABLE"))).toContain('"embedding" vector(3)');
+    expect(ddl).toContain(
+      'CREATE INDEX IF NOT EXISTS "doc_embedding_idx" ON "vec"."doc" USING hnsw ("embedding" vector_cosine_ops)',
+    );
+  });
+});
 
 describe("migrate", () => {
   it("creates tables with primary keys, FKs, unique and plain indexes under their documented names", async () => {
