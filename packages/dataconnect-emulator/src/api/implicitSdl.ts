@@ -203,7 +203,10 @@ function queryFields(table: Table): string {
       : `first: ${T}_FirstRow`;
   return (
     `${doc(`Look up a single \`${T}\` based on \`id\`, \`key\` or \`first\` and return selected fields (or \`null\` if not found).`)}  ${table.singular}(${single}): ${T} ${gen(T, "QUERY_SINGLE")}\n` +
-    `${doc(`List \`${T}\` entries in the table, optionally filtered by \`where\` conditions.`)}  ${table.plural}(${LIST_ARGS(T)}): [${T}!]! ${gen(T, "QUERY_MULTIPLE")}\n`
+    `${doc(`List \`${T}\` entries in the table, optionally filtered by \`where\` conditions.`)}  ${table.plural}(${LIST_ARGS(T)}): [${T}!]! ${gen(T, "QUERY_MULTIPLE")}\n` +
+    (table.columns.some((c) => c.searchLanguage)
+      ? `${doc(`Full-text search over the \`@searchable\` fields of \`${T}\`, most relevant first unless \`orderBy\` says otherwise.`)}  ${table.plural}_search(query: String, queryFormat: Search_QueryFormat = QUERY, relevanceThreshold: Float, ${LIST_ARGS(T)}): [${T}!]! ${gen(T, "QUERY_MULTIPLE_BY_FULL_TEXT_SEARCH")}\n`
+      : "")
   );
 }
 

@@ -3,6 +3,7 @@ import { type CelScope, evaluateCel } from "../cel/evaluate.ts";
 import { RequestError } from "../errors.ts";
 import type { ModelCatalog } from "./catalog.ts";
 import { Params } from "./params.ts";
+import type { Search } from "./search.ts";
 
 /** Everything SQL generation for one root field needs; one per statement. */
 export class PlanContext {
@@ -12,6 +13,8 @@ export class PlanContext {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly cel: CelScope;
   readonly params = new Params();
+  /** Set while planning a `_search` field: how to compute relevance for its rows (`_metadata`). */
+  search?: Search & { rowAlias: string };
   private aliases = 0;
 
   constructor(init: {

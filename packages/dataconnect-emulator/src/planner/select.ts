@@ -10,6 +10,7 @@ import { type PlanContext, PlanError } from "./context.ts";
 import { encodeColumn, paramType } from "./encode.ts";
 import { and, filterSql, havingSql, relationSource } from "./filter.ts";
 import { type OrderTerm, orderTerms } from "./order.ts";
+import { planSearch, type Search } from "./search.ts";
 
 /** json_build_object takes at most 100 arguments; wider objects are merged from chunks. */
 const MAX_PAIRS = 50;
@@ -65,7 +66,9 @@ function fieldSql(
     case "typename":
       return `'${table.typeName}'`;
     case "metadata":
-      return "NULL::json";
+      return ctx.search?.rowAlias === alias
+        ? `json_build_object('relevance', ${ctx.search.relevance(alias)}, 'distance', NULL)`
+        : "NULL::json";
     case "column":
       return encodeColumn(`${alias}.${quoteIdent(field.column.column)}`, field.column);
     case "aggregate": {
@@ -131,18 +134,28 @@ export function listSql(
     argAlias: string;
     fields: readonly CollectedField[];
     args: Args;
+    /** Full-text search over the rows (root `_search` fields). */
+    search?: Search;
   },
 ): string {
   const grouped = isGrouped(ctx, q.rowTable, q.fields);
-  const where = and([...q.link, filterSql(ctx, q.argTable, q.argAlias, q.args.where as Args | undefined)]);
-  const order: OrderTerm[] = orderTerms(ctx, q.argTable, q.argAlias, q.args.orderBy);
+  const where = and([
+    ...q.link,
+    filterSql(ctx, q.argTable, q.argAlias, q.args.where as Args | undefined),
+    ...(q.search ? [q.search.condition(q.rowAlias)] : []),
+  ]);
+  let order: OrderTerm[] = orderTerms(ctx, q.argTable, q.argAlias, q.args.orderBy);
+  if (q.search && order.length === 0) order = [{ sql: q.search.relevance(q.rowAlias), direction: "DESC" }];
   const distinct = q.args.distinct === true;
   const page = pageSql(ctx, q.args);
   if (!grouped && !distinct) {
     // Rows are picked (filter, sort, limit) first and turned into JSON after, so a top-k over many
     // candidate rows builds JSON only for the k it keeps.
     const s = ctx.alias();
-    const columns = neededColumns(ctx, q.rowTable, q.fields).map((c) => `${q.rowAlias}.${quoteIdent(c)}`);
+    if (q.search) ctx.search = { ...q.search, rowAlias: s };
+    const needed = neededColumns(ctx, q.rowTable, q.fields);
+    if (q.search) needed.push(...q.search.columns.filter((c) => !needed.includes(c)));
+    const columns = needed.map((c) => `${q.rowAlias}.${quoteIdent(c)}`);
     const inner = [...columns, ...order.map((t, i) => `${t.sql} AS "__o${i}"`)].join(", ");
     let sql = `SELECT ${inner} FROM ${q.from} WHERE ${where}`;
     if (order.length) sql += ` ORDER BY ${order.map((t) => `${t.sql} ${t.direction}`).join(", ")}`;
@@ -242,6 +255,28 @@ export function keyConditions(ctx: PlanContext, table: Table, alias: string, key
       );
     }
     return `${alias}.${quoteIdent(column.column)} = ${ctx.params.bind(value, paramType(column))}`;
+  });
+}
+
+/** SQL for a root `ts_search(...)` full-text search field over `table`. */
+export function rootSearchSql(
+  ctx: PlanContext,
+  table: Table,
+  fields: readonly CollectedField[],
+  args: Args,
+): string {
+  const a = ctx.alias();
+  const search = planSearch(ctx, table, args);
+  return listSql(ctx, {
+    from: `${ctx.catalog.from(table)} ${a}`,
+    link: [],
+    rowTable: table,
+    rowAlias: a,
+    argTable: table,
+    argAlias: a,
+    fields,
+    args,
+    search,
   });
 }
 

@@ -258,6 +258,17 @@ class ModelBuilder {
     };
     const def = this.columnDefault(node);
     if (def) column.default = def;
+    const searchable = this.directive(node, "searchable");
+    if (searchable) {
+      if (named !== "String" || list) {
+        this.fail(
+          node,
+          `@searchable is only for String fields (${table.typeName}.${field} is ${named}${list ? " list" : ""})`,
+        );
+        return;
+      }
+      column.searchLanguage = String(searchable.language ?? "english");
+    }
     table.columns.push(column);
   }
 

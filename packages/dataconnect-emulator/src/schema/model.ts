@@ -46,6 +46,8 @@ export interface Column {
   relation?: string;
   /** Declared in the schema file (false for generated `id` and FK fields). */
   explicit: boolean;
+  /** `@searchable`: full-text search over this column in the given text-search language. */
+  searchLanguage?: string;
   location?: SourceLocation;
   file?: string;
 }

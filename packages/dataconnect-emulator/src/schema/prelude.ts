@@ -113,6 +113,8 @@ ${expr("Any", "vars.payload")}
 ${expr("Vector", "vars.embedding")}
 
 enum AccessLevel { PUBLIC USER_ANON USER USER_EMAIL_VERIFIED NO_ACCESS }
+"""How a full-text search query string is read: web-search syntax, plain words, a phrase, or tsquery syntax."""
+enum Search_QueryFormat { QUERY PLAIN PHRASE ADVANCED }
 enum OrderDirection { ASC DESC }
 enum IndexType { BTREE GIN HNSW IVFFLAT }
 enum IndexFieldOrder { ASC DESC }

@@ -51,6 +51,40 @@ describe("schema shapes", () => {
     });
   });
 
+  it("searches @searchable fields, most relevant first, with relevance in _metadata", async () => {
+    const e = await engine(
+      `type Article @table { title: String! @searchable body: String @searchable(language: "english") views: Int }`,
+    );
+    await e.sql(`INSERT INTO article (title, body, views) VALUES
+      ('Postgres feeds', 'keyset pagination for feeds and more feeds', 10),
+      ('Cooking', 'a feed of recipes', 20),
+      ('Gardening', 'tomatoes', 30)`);
+    const res = await e.data<{ articles_search: { title: string; _metadata: { relevance: number } }[] }>(
+      `{ articles_search(query: "feeds") { title _metadata { relevance } } }`,
+    );
+    expect(res.articles_search.map((a) => a.title)).toEqual(["Postgres feeds", "Cooking"]);
+    expect(res.articles_search[0]!._metadata.relevance).toBeGreaterThan(
+      res.articles_search[1]!._metadata.relevance,
+    );
+    const phrase = await e.data(
+      `{ articles_search(query: "keyset pagination", queryFormat: PHRASE, where: {views: {lt: 100}}) { title } }`,
+    );
+    expect(phrase).toEqual({ articles_search: [{ title: "Postgres feeds" }] });
+    const ordered = await e.data(`{ articles_search(query: "feed", orderBy: {views: DESC}) { title } }`);
+    expect(ordered).toEqual({ articles_search: [{ title: "Cooking" }, { title: "Postgres feeds" }] });
+  });
+
+  it("refuses @searchable on anything but String", () => {
+    const result = compileProject({
+      serviceId: "s",
+      pgSchema: "public",
+      schemaFiles: [{ path: "schema.gql", text: "type T @table { n: Int @searchable }" }],
+      connectors: [],
+      sqlFiles: [],
+    });
+    expect(!result.ok && result.errors[0]!.message).toMatch(/@searchable is only for String fields/);
+  });
+
   it("answers _service with the schema for tools", async () => {
     const e = await engine(`type Tiny @table { n: Int }`);
     const data = await e.data<{ _service: { sdl: string; schema: string } }>(`{ _service { sdl schema } }`);
