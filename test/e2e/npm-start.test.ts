@@ -63,6 +63,8 @@ describe("npm start", () => {
 
   it("loads the demo graph on first start", async () => {
     await output.waitFor(/Demo graph loaded in/, 60_000);
+    // The demo sign-in it creates runs the Auth trigger, which finds its row already there.
+    await output.waitFor(/Finished "us-central1-onAuthUserCreated"/, 60_000);
     const res = await fetch(
       `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery:executeGraphql`,
       {
