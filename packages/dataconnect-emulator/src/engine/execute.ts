@@ -10,7 +10,7 @@ import { type CollectedField, collectFields, subSelections } from "../planner/co
 import { PlanContext } from "../planner/context.ts";
 import { type MutationKind, mutationStatement } from "../planner/mutate.ts";
 import { nativeExecuteStatement, nativeReturningStatement, nativeSelectSql } from "../planner/native.ts";
-import { argumentsOf, rootListSql, rootSearchSql, singleSql } from "../planner/select.ts";
+import { argumentsOf, rootListSql, singleSql } from "../planner/select.ts";
 import { quoteIdent, type SchemaModel, type Table } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
@@ -224,7 +224,11 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
   }
   const searched = env.model.tables.find((t) => `${t.plural}_search` === field.name);
   if (searched)
-    return selectValue(db, `SELECT ${rootSearchSql(ctx, searched, sub, args)} AS v`, ctx.params.values);
+    return selectValue(
+      db,
+      `SELECT ${rootListSql(ctx, searched, sub, args, { search: true })} AS v`,
+      ctx.params.values,
+    );
   const table = env.model.tables.find((t) => t.singular === field.name || t.plural === field.name);
   if (!table) throw new RequestError("INVALID_ARGUMENT", `Query has no field ${field.name}`);
   const sql =

@@ -258,34 +258,13 @@ export function keyConditions(ctx: PlanContext, table: Table, alias: string, key
   });
 }
 
-/** SQL for a root `ts_search(...)` full-text search field over `table`. */
-export function rootSearchSql(
-  ctx: PlanContext,
-  table: Table,
-  fields: readonly CollectedField[],
-  args: Args,
-): string {
-  const a = ctx.alias();
-  const search = planSearch(ctx, table, args);
-  return listSql(ctx, {
-    from: `${ctx.catalog.from(table)} ${a}`,
-    link: [],
-    rowTable: table,
-    rowAlias: a,
-    argTable: table,
-    argAlias: a,
-    fields,
-    args,
-    search,
-  });
-}
-
-/** SQL for a root `ts(...)` list field over `table`. */
+/** SQL for a root list field over `table`: `ts(...)`, or `ts_search(...)` when `search` is set. */
 export function rootListSql(
   ctx: PlanContext,
   table: Table,
   fields: readonly CollectedField[],
   args: Args,
+  { search = false } = {},
 ): string {
   const a = ctx.alias();
   return listSql(ctx, {
@@ -297,5 +276,6 @@ export function rootListSql(
     argAlias: a,
     fields,
     args,
+    ...(search ? { search: planSearch(ctx, table, args) } : {}),
   });
 }
