@@ -1,4 +1,4 @@
-import { summarize, type LatencySummary } from "./stats.ts";
+import { type LatencySummary, summarize } from "./stats.ts";
 
 /** Runs `total` calls of `fn` with `clients` of them in flight at once; returns throughput and latency. */
 export async function runConcurrent(

@@ -13,3 +13,10 @@ CREATE INDEX IF NOT EXISTS post_author_live_feed_idx
 CREATE INDEX IF NOT EXISTS post_public_recent_idx
   ON post (created_at DESC, id DESC)
   WHERE deleted_at IS NULL AND visibility = 'PUBLIC' AND reply_to_id IS NULL;
+
+-- The home feed's time walk for viewers who follow 2,000+ accounts (see connector/feeds.gql). Only the
+-- adaptive feed statement may use it: a generic feed query would walk time backwards for light
+-- followers too and take seconds (feed-performance spec, shape b2).
+CREATE INDEX IF NOT EXISTS post_live_recent_idx
+  ON post (created_at DESC, id DESC)
+  WHERE deleted_at IS NULL;

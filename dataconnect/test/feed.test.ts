@@ -78,6 +78,18 @@ describe("feeds", () => {
     }
   });
 
+  it("home feed gives the same exact pages on its time-walk plan (viewers following 2,000+ accounts)", async () => {
+    const lateral = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
+    // The plan is chosen by the viewer's following count; pretend "me" is a heavy follower.
+    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'me'`);
+    try {
+      for (const limit of [1, 7, 50])
+        expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(lateral);
+    } finally {
+      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'me'`);
+    }
+  });
+
   it("home feed pages are full until the last one, so filtering never shortens a page", async () => {
     const data = ok<{ _select: unknown[] }>(await s.query("me", "HomeFeed", feedVariables(null, 5)));
     expect(data._select).toHaveLength(5);

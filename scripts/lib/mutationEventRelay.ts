@@ -20,7 +20,8 @@ type TriggeredFunction = ((event: unknown) => unknown) & { __endpoint?: { eventT
 /** Whether a mutation event (CloudEvent attributes at the top level) fires `trigger`. */
 export function matchesTrigger(trigger: EventTrigger | undefined, event: Record<string, unknown>): boolean {
   if (!trigger || trigger.eventType !== MUTATION_EXECUTED || event.type !== MUTATION_EXECUTED) return false;
-  for (const [key, value] of Object.entries(trigger.eventFilters ?? {})) if (event[key] !== value) return false;
+  for (const [key, value] of Object.entries(trigger.eventFilters ?? {}))
+    if (event[key] !== value) return false;
   for (const [key, pattern] of Object.entries(trigger.eventFilterPathPatterns ?? {})) {
     // Path patterns: `*` or `{capture}` match any one value; anything else must be equal.
     if (!(pattern === "*" || /^\{[^}]+\}$/.test(pattern) || pattern === event[key])) return false;
@@ -39,7 +40,10 @@ export interface MutationEventRelay {
  * (imported on the first event, so the functions are built by then). Answers 200 once they finished,
  * 500 if one failed (the sender logs it).
  */
-export async function startMutationEventRelay(options: { functionsEntry: string; log?: (line: string) => void }): Promise<MutationEventRelay> {
+export async function startMutationEventRelay(options: {
+  functionsEntry: string;
+  log?: (line: string) => void;
+}): Promise<MutationEventRelay> {
   const log = options.log ?? ((line: string) => console.error(line));
   let functions: Promise<TriggeredFunction[]> | undefined;
   const load = () => {
@@ -62,7 +66,9 @@ export async function startMutationEventRelay(options: { functionsEntry: string;
         const event = JSON.parse(body) as Record<string, unknown>;
         const targets = (await load()).filter((fn) => matchesTrigger(fn.__endpoint?.eventTrigger, event));
         await Promise.all(targets.map((fn) => fn(event)));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ delivered: targets.length }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ delivered: targets.length }));
       } catch (error) {
         log(`mutation event relay: ${error instanceof Error ? error.message : error}`);
         res.writeHead(500).end();

@@ -1,0 +1,49 @@
+// A Database wrapper that remembers the last statement the engine sent, so the SQL an operation
+// compiles to can be timed alone, byte for byte, without copying it by hand.
+import type { Database, Queryable } from "../../../packages/dataconnect-emulator/src/db/database.ts";
+
+/** One statement as sent to Postgres: text and positional parameters. */
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+}
+
+/** `db` plus `last`: the most recent statement that returned rows (query/command, not exec). */
+export interface CapturingDatabase extends Database {
+  last: Statement | undefined;
+}
+
+/** Wraps `db` so that every `query`/`command`, inside transactions too, is recorded in `last`. */
+export function capturing(db: Database): CapturingDatabase {
+  const wrapped: CapturingDatabase = {
+    ...wrap(db, (s) => {
+      wrapped.last = s;
+    }),
+    last: undefined,
+    description: db.description,
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn(
+          wrap(tx, (s) => {
+            wrapped.last = s;
+          }),
+        ),
+      ),
+    close: () => db.close(),
+  };
+  return wrapped;
+}
+
+function wrap(q: Queryable, record: (s: Statement) => void): Queryable {
+  return {
+    query(sql, params = []) {
+      record({ sql, params });
+      return q.query(sql, params);
+    },
+    command(sql, params = []) {
+      record({ sql, params });
+      return q.command(sql, params);
+    },
+    exec: (sql) => q.exec(sql),
+  };
+}
