@@ -1,22 +1,13 @@
 import type { DocumentSnapshot, Firestore, QuerySnapshot } from "firebase-admin/firestore";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningFirestoreEmulator } from "../src/index.ts";
-import { adminFirestore, clearData, eventually, startTestEmulator } from "./helpers.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { eventually, useAdminFirestore } from "./helpers.ts";
 
 const PROJECT = "demo-admin-listen";
-let emulator: RunningFirestoreEmulator;
+const fixture = useAdminFirestore(PROJECT);
 let db: Firestore;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(PROJECT);
-  ({ db, close } = adminFirestore(emulator, PROJECT));
+beforeAll(() => {
+  ({ db } = fixture);
 });
-afterAll(async () => {
-  await close();
-  await emulator.stop();
-});
-beforeEach(() => clearData(emulator, PROJECT));
 
 describe("admin onSnapshot", () => {
   it("a document listener sees the initial state, updates and the delete", async () => {

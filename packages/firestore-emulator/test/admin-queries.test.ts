@@ -7,24 +7,15 @@ import {
   GeoPoint,
   Timestamp,
 } from "firebase-admin/firestore";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningFirestoreEmulator } from "../src/index.ts";
-import { adminFirestore, clearData, startTestEmulator } from "./helpers.ts";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useAdminFirestore } from "./helpers.ts";
 
 const PROJECT = "demo-admin-queries";
-let emulator: RunningFirestoreEmulator;
+const fixture = useAdminFirestore(PROJECT);
 let db: Firestore;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(PROJECT);
-  ({ db, close } = adminFirestore(emulator, PROJECT));
+beforeAll(() => {
+  ({ db } = fixture);
 });
-afterAll(async () => {
-  await close();
-  await emulator.stop();
-});
-beforeEach(() => clearData(emulator, PROJECT));
 
 /** Writes documents `col/{id}` in one batch. */
 async function seed(col: string, docs: Record<string, Record<string, unknown>>): Promise<void> {

@@ -1,22 +1,15 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningFirestoreEmulator } from "../src/index.ts";
-import { adminFirestore, clearData, startTestEmulator } from "./helpers.ts";
+import { adminFirestore, useAdminFirestore } from "./helpers.ts";
 
 const PROJECT = "demo-admin-tx";
-let emulator: RunningFirestoreEmulator;
+const fixture = useAdminFirestore(PROJECT);
 let db: Firestore;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(PROJECT);
-  ({ db, close } = adminFirestore(emulator, PROJECT));
+let emulator: RunningFirestoreEmulator;
+beforeAll(() => {
+  ({ db, emulator } = fixture);
 });
-afterAll(async () => {
-  await close();
-  await emulator.stop();
-});
-beforeEach(() => clearData(emulator, PROJECT));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

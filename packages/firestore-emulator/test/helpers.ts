@@ -12,6 +12,7 @@ import {
   type Firestore as AdminFirestore,
   getFirestore as getAdminFirestore,
 } from "firebase-admin/firestore";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type RunningFirestoreEmulator, startFirestoreEmulator } from "../src/index.ts";
 import { firestoreServiceDefinition } from "../src/proto/load.ts";
 
@@ -43,6 +44,35 @@ export function adminFirestore(
     close: async () => {
       await db.terminate();
       await deleteAdminApp(app);
+    },
+  };
+}
+
+/**
+ * The usual per-file fixture: registers hooks that start an emulator and an admin Firestore on it,
+ * clear the project before each test and stop both after the file. Read `db`/`emulator` inside tests.
+ */
+export function useAdminFirestore(projectId: string): {
+  readonly db: AdminFirestore;
+  readonly emulator: RunningFirestoreEmulator;
+} {
+  let emulator: RunningFirestoreEmulator | undefined;
+  let admin: { db: AdminFirestore; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    emulator = await startTestEmulator(projectId);
+    admin = adminFirestore(emulator, projectId);
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await emulator?.stop();
+  });
+  beforeEach(() => clearData(emulator!, projectId));
+  return {
+    get db() {
+      return admin!.db;
+    },
+    get emulator() {
+      return emulator!;
     },
   };
 }
