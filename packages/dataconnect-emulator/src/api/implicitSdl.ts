@@ -21,11 +21,6 @@ const LIST_ARGS = (t: string) =>
 const doc = (text: string, indent = "  ") => `${indent}"""\n${indent}✨ ${text}\n${indent}"""\n`;
 const gen = (from: string, purpose: string) => `@fdc_generated(from: "${from}", purpose: ${purpose})`;
 
-/** The scalar or enum name a column's values have. */
-export function valueTypeName(column: Column): string {
-  return column.type.name;
-}
-
 /** Whether `(id: …)` is offered: only when the key is the single field `id`. */
 export function hasIdArgument(table: Table): boolean {
   return table.keyFields.length === 1 && table.keyFields[0] === "id";

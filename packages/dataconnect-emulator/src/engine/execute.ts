@@ -8,10 +8,10 @@ import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
 import type { ModelCatalog } from "../planner/catalog.ts";
 import { type CollectedField, collectFields, subSelections } from "../planner/collect.ts";
 import { PlanContext } from "../planner/context.ts";
-import { type MutationKind, mutationStatement } from "../planner/mutate.ts";
+import { mutationStatement } from "../planner/mutate.ts";
 import { nativeExecuteStatement, nativeReturningStatement, nativeSelectSql } from "../planner/native.ts";
 import { argumentsOf, rootListSql, singleSql } from "../planner/select.ts";
-import { quoteIdent, type SchemaModel, type Table } from "../schema/model.ts";
+import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
 import { isRedacted, presentRootField } from "./present.ts";
@@ -27,17 +27,6 @@ export interface ExecutionEnv {
   /** The user's schema SDL, for `_service`. */
   sdl: string;
 }
-
-const MUTATION_KINDS: MutationKind[] = [
-  "insertMany",
-  "upsertMany",
-  "updateMany",
-  "deleteMany",
-  "insert",
-  "upsert",
-  "update",
-  "delete",
-];
 
 /** One execution of one operation: its variables, CEL scope and the results so far. */
 interface Run {
@@ -184,7 +173,7 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
   const { env } = run;
   const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
-  if (field.name === "_service") return { sdl: env.sdl, schema: printSchema(env.schema) };
+  if (field.name === "_service") return { sdl: env.sdl, schema: printedSchema(env.schema) };
   if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, db, field);
   const def = (root as GraphQLObjectType).getFields()[field.name];
   if (!def) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
@@ -218,22 +207,28 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
       return inServiceSchema(env, db, (q) => selectValue(q, sql, ctx.params.values));
     }
   }
-  if (run.prepared.kind === "mutation") {
-    const { table, kind } = mutationTarget(env.model, field.name);
-    return selectValue(db, mutationStatement(ctx, table, kind, args), ctx.params.values);
+  const target = env.catalog.rootField(run.prepared.kind, field.name);
+  if (!target) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
+  if (target.kind === "mutation") {
+    return selectValue(db, mutationStatement(ctx, target.table, target.mutation, args), ctx.params.values);
   }
-  const searched = env.model.tables.find((t) => `${t.plural}_search` === field.name);
-  if (searched)
-    return selectValue(
-      db,
-      `SELECT ${rootListSql(ctx, searched, sub, args, { search: true })} AS v`,
-      ctx.params.values,
-    );
-  const table = env.model.tables.find((t) => t.singular === field.name || t.plural === field.name);
-  if (!table) throw new RequestError("INVALID_ARGUMENT", `Query has no field ${field.name}`);
   const sql =
-    table.singular === field.name ? singleSql(ctx, table, sub, args) : rootListSql(ctx, table, sub, args);
+    target.kind === "single"
+      ? singleSql(ctx, target.table, sub, args)
+      : rootListSql(ctx, target.table, sub, args, { search: target.kind === "search" });
   return selectValue(db, `SELECT ${sql} AS v`, ctx.params.values);
+}
+
+const printed = new WeakMap<GraphQLSchema, string>();
+
+/** The full SDL of a compiled schema, printed once (VS Code asks for it repeatedly). */
+function printedSchema(schema: GraphQLSchema): string {
+  let text = printed.get(schema);
+  if (text === undefined) {
+    text = printSchema(schema);
+    printed.set(schema, text);
+  }
+  return text;
 }
 
 /** `query { … }` inside a mutation: reads at this point of the mutation, inside its transaction. */
@@ -244,14 +239,6 @@ async function resolveEmbeddedQuery(run: Run, db: Queryable, field: CollectedFie
     out[sub.responseKey] = await resolveRootField(inner, db, sub);
   }
   return out;
-}
-
-function mutationTarget(model: SchemaModel, name: string): { table: Table; kind: MutationKind } {
-  for (const kind of MUTATION_KINDS) {
-    const table = model.tables.find((t) => name === `${t.singular}_${kind}`);
-    if (table) return { table, kind };
-  }
-  throw new RequestError("INVALID_ARGUMENT", `Mutation has no field ${name}`);
 }
 
 /** Runs native DML with unqualified names resolving in the service's schema (as `_select` does). */

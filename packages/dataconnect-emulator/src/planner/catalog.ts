@@ -2,6 +2,7 @@
 import { type RelationField, relationFieldsOf } from "../api/relations.ts";
 import type { Column, Relation, SchemaModel, Table } from "../schema/model.ts";
 import { qualifiedName } from "../schema/model.ts";
+import type { MutationKind } from "./mutate.ts";
 
 /** What a field of a table type reads. */
 export type TableField =
@@ -12,16 +13,43 @@ export type TableField =
   | { kind: "metadata" }
   | { kind: "typename" };
 
+/** What a generated root field of Query or Mutation does, and to which table. */
+export type RootField =
+  | { kind: "single" | "list" | "search"; table: Table }
+  | { kind: "mutation"; table: Table; mutation: MutationKind };
+
+const MUTATION_KINDS: readonly MutationKind[] = [
+  "insert",
+  "insertMany",
+  "upsert",
+  "upsertMany",
+  "update",
+  "updateMany",
+  "delete",
+  "deleteMany",
+];
+
 /** Resolved tables and fields of one schema model. */
 export class ModelCatalog {
   readonly model: SchemaModel;
   private readonly fields = new Map<string, Map<string, TableField>>();
   private readonly tables = new Map<string, Table>();
+  private readonly queryFields = new Map<string, RootField>();
+  private readonly mutationFields = new Map<string, RootField>();
 
   constructor(model: SchemaModel) {
     this.model = model;
     for (const table of model.tables) {
       this.tables.set(table.typeName, table);
+      // The same names api/implicitSdl.ts generates.
+      this.queryFields.set(table.singular, { kind: "single", table });
+      this.queryFields.set(table.plural, { kind: "list", table });
+      if (table.columns.some((c) => c.searchLanguage))
+        this.queryFields.set(`${table.plural}_search`, { kind: "search", table });
+      if (table.kind === "table") {
+        for (const mutation of MUTATION_KINDS)
+          this.mutationFields.set(`${table.singular}_${mutation}`, { kind: "mutation", table, mutation });
+      }
       const fields = new Map<string, TableField>();
       for (const column of table.columns) {
         fields.set(column.field, { kind: "column", column });
@@ -43,6 +71,11 @@ export class ModelCatalog {
       for (const field of relationFieldsOf(model, table))
         fields.set(field.name, { kind: "relationField", field });
     }
+  }
+
+  /** The generated root field `name` of Query or Mutation, or undefined for built-in ones. */
+  rootField(operation: "query" | "mutation", name: string): RootField | undefined {
+    return (operation === "query" ? this.queryFields : this.mutationFields).get(name);
   }
 
   /** The table of a GraphQL type name. */

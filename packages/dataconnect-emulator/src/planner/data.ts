@@ -1,7 +1,6 @@
 // `T_Data` inputs (spec §3.6) → column assignments: plain values, server values (`_expr`),
 // relative dates and times, update operators and connect-by-key relations.
 import type { Column, Table } from "../schema/model.ts";
-import { quoteIdent } from "../schema/model.ts";
 import type { PlanContext } from "./context.ts";
 import { PlanError } from "./context.ts";
 import { elementSqlType, paramType } from "./encode.ts";
@@ -132,9 +131,4 @@ function updateSql(ctx: PlanContext, column: Column, base: string, ops: Input[])
     else sql = `(${sql} ${sign} ${ctx.params.bind(operand, paramType(column))})`;
   }
   return sql;
-}
-
-/** `"col"` quoted, for INSERT column lists and SET targets. */
-export function columnName(column: string): string {
-  return quoteIdent(column);
 }

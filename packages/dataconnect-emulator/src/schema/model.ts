@@ -117,16 +117,6 @@ export interface SchemaModel {
   sdl: string;
 }
 
-/** Finds a table by GraphQL type name. */
-export function tableByType(model: SchemaModel, typeName: string): Table | undefined {
-  return model.tables.find((t) => t.typeName === typeName);
-}
-
-/** Finds a column by GraphQL field name. */
-export function columnByField(table: Table, field: string): Column | undefined {
-  return table.columns.find((c) => c.field === field);
-}
-
 /** Qualified, quoted Postgres name of a table (`"public"."movie"`). */
 export function qualifiedName(model: SchemaModel, table: Table): string {
   return `${quoteIdent(model.pgSchema)}.${quoteIdent(table.name)}`;
