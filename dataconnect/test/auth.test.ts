@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestError } from "../../packages/dataconnect-emulator/src/errors.ts";
-import { ok, type Social, social } from "./support.ts";
+import { compileSocial, ok, type Social, social } from "./support.ts";
 
 // Sample variables for every operation, so that a refusal can only come from @auth.
 const VARIABLES: Record<string, Record<string, unknown>> = {
@@ -46,19 +46,13 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
 
 describe("@auth on every social operation", () => {
   let s: Social;
-  let operations: Map<string, { kind: "query" | "mutation" }>;
+  let operations: ReadonlyMap<string, { kind: "query" | "mutation" }>;
 
   beforeAll(async () => {
     s = await social();
     await s.users("owner", "intruder");
-    // Reach into the compiled project through the service: every operation of the connector.
-    const probe = await import("../../packages/dataconnect-emulator/src/config/load.ts");
-    const { compileProject } = await import("../../packages/dataconnect-emulator/src/engine/project.ts");
-    const loaded = await probe.loadConfigDir(new URL("..", import.meta.url).pathname);
-    if (!loaded.ok) throw new Error("cannot load dataconnect/");
-    const compiled = compileProject(loaded.config.sources);
-    if (!compiled.ok) throw new Error("does not compile");
-    operations = compiled.project.connectors.get("social") as never;
+    // Every operation of the connector, from the compiled project.
+    operations = (await compileSocial()).connectors.get("social")!;
   });
   afterAll(() => s.close());
 

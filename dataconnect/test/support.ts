@@ -6,6 +6,7 @@ import { loadConfigDir } from "../../packages/dataconnect-emulator/src/config/lo
 import type { Database } from "../../packages/dataconnect-emulator/src/db/database.ts";
 import { openPglite } from "../../packages/dataconnect-emulator/src/db/pglite.ts";
 import {
+  type CompiledProject,
   compileProject,
   createService,
   migrate,
@@ -46,15 +47,21 @@ export function caller(uid: string | null): Caller {
   };
 }
 
-/** Compiles dataconnect/, migrates it into a new in-memory PGlite and serves it. */
-export async function social(options: ServiceOptions = {}): Promise<Social> {
+/** dataconnect/ compiled: its schema and the `social` connector's operations. */
+export async function compileSocial(): Promise<CompiledProject> {
   const loaded = await loadConfigDir(configDir);
   if (!loaded.ok) throw new Error(`cannot load ${configDir}`);
   const compiled = compileProject(loaded.config.sources);
   if (!compiled.ok) throw new Error(compiled.errors.map(formatCompileError).join("\n"));
+  return compiled.project;
+}
+
+/** Compiles dataconnect/, migrates it into a new in-memory PGlite and serves it. */
+export async function social(options: ServiceOptions = {}): Promise<Social> {
+  const project = await compileSocial();
   const db = await openPglite();
-  await migrate(db, compiled.project);
-  const service = createService(compiled.project, db, options);
+  await migrate(db, project);
+  const service = createService(project, db, options);
   const run =
     (kind: "query" | "mutation") =>
     (uid: string | null, operationName: string, variables: Record<string, unknown> = {}) =>

@@ -2,33 +2,11 @@
 // emulator plugged in through DATACONNECT_EMULATOR_BINARY_PATH): runs the `social` connector's GetMe through
 // the official web SDK signed out and signed in (a real Auth-emulator ID token), before and after
 // firebase-admin inserts the user's row, then reports what came back.
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
-import {
-  connectDataConnectEmulator,
-  executeQuery,
-  getDataConnect,
-  QueryFetchPolicy,
-  queryRef,
-} from "firebase/data-connect";
+import { createUserWithEmailAndPassword } from "firebase/auth";
+import { executeQuery, QueryFetchPolicy, queryRef } from "firebase/data-connect";
+import { webApp } from "./webApp.ts";
 
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
-const dataConnectHost = process.env.DATA_CONNECT_EMULATOR_HOST;
-if (!authHost || !dataConnectHost) {
-  throw new Error(
-    "FIREBASE_AUTH_EMULATOR_HOST / DATA_CONNECT_EMULATOR_HOST unset: run me under `firebase emulators:exec`",
-  );
-}
-
-const app = initializeApp({ apiKey: "fake-api-key", projectId: "demo-rookery" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const dataConnect = getDataConnect(app, { connector: "social", service: "rookery", location: "us-central1" });
-const [host, port] = [
-  dataConnectHost.slice(0, dataConnectHost.lastIndexOf(":")),
-  dataConnectHost.slice(dataConnectHost.lastIndexOf(":") + 1),
-];
-connectDataConnectEmulator(dataConnect, host, Number(port));
+const { auth, dataConnect } = webApp();
 
 // Signed out, GetMe (@auth(level: USER)) is refused.
 const signedOut = await executeQuery(queryRef(dataConnect, "GetMe")).then(

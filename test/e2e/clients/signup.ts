@@ -2,33 +2,13 @@
 // through the official web SDK against the Auth emulator, then waits for what the functions make of
 // the new account: the profile in Firestore (our engine) and the User row in Data Connect (our engine).
 
-import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
-import {
-  connectDataConnectEmulator,
-  executeQuery,
-  getDataConnect,
-  QueryFetchPolicy,
-  queryRef,
-} from "firebase/data-connect";
+import { createUserWithEmailAndPassword } from "firebase/auth";
+import { executeQuery, QueryFetchPolicy, queryRef } from "firebase/data-connect";
 import { initializeApp as initializeAdmin } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
+import { webApp } from "./webApp.ts";
 
-const authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
-const dataConnectHost = process.env.DATA_CONNECT_EMULATOR_HOST;
-if (!authHost || !dataConnectHost)
-  throw new Error("run me under `firebase emulators:exec --only auth,functions,dataconnect`");
-
-const app = initializeApp({ apiKey: "fake-api-key", projectId: "demo-rookery" });
-const auth = getAuth(app);
-connectAuthEmulator(auth, `http://${authHost}`, { disableWarnings: true });
-const dataConnect = getDataConnect(app, { connector: "social", service: "rookery", location: "us-central1" });
-const split = dataConnectHost.lastIndexOf(":");
-connectDataConnectEmulator(
-  dataConnect,
-  dataConnectHost.slice(0, split),
-  Number(dataConnectHost.slice(split + 1)),
-);
+const { auth, dataConnect } = webApp();
 
 const email = process.argv[2] ?? "grace@example.test";
 const { user } = await createUserWithEmailAndPassword(auth, email, "correct-horse-battery");
