@@ -1,0 +1,81 @@
+import type http from "node:http";
+import * as grpc from "@grpc/grpc-js";
+import type { CallStatus } from "./rpc-call.ts";
+
+/** A request body over the size limit. */
+export class BodyTooLarge extends Error {
+  override readonly name = "BodyTooLarge";
+}
+
+/** Reads a request body as UTF-8, refusing more than `limit` bytes. */
+export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge(`The request body exceeds ${limit} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** The HTTP status Google APIs answer each gRPC status code with. */
+const HTTP_STATUS: Record<number, number> = {
+  [grpc.status.OK]: 200,
+  [grpc.status.CANCELLED]: 499,
+  [grpc.status.UNKNOWN]: 500,
+  [grpc.status.INVALID_ARGUMENT]: 400,
+  [grpc.status.DEADLINE_EXCEEDED]: 504,
+  [grpc.status.NOT_FOUND]: 404,
+  [grpc.status.ALREADY_EXISTS]: 409,
+  [grpc.status.PERMISSION_DENIED]: 403,
+  [grpc.status.RESOURCE_EXHAUSTED]: 429,
+  [grpc.status.FAILED_PRECONDITION]: 400,
+  [grpc.status.ABORTED]: 409,
+  [grpc.status.OUT_OF_RANGE]: 400,
+  [grpc.status.UNIMPLEMENTED]: 501,
+  [grpc.status.INTERNAL]: 500,
+  [grpc.status.UNAVAILABLE]: 503,
+  [grpc.status.DATA_LOSS]: 500,
+  [grpc.status.UNAUTHENTICATED]: 401,
+};
+
+/** The HTTP status for a gRPC status code. */
+export function httpStatusOf(code: number): number {
+  return HTTP_STATUS[code] ?? 500;
+}
+
+/** Google's JSON error body: `{error: {code: <HTTP status>, message, status: "NOT_FOUND"}}`. */
+export function errorBody(status: CallStatus) {
+  return {
+    error: {
+      code: httpStatusOf(status.code),
+      message: status.details,
+      status: grpc.status[status.code] ?? "UNKNOWN",
+    },
+  };
+}
+
+/** Sends a JSON response. */
+export function sendJson(res: http.ServerResponse, httpStatus: number, body: unknown): void {
+  res.writeHead(httpStatus, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+/** Sends a plain-text response. */
+export function sendText(res: http.ServerResponse, httpStatus: number, text: string): void {
+  res.writeHead(httpStatus, { "content-type": "text/plain; charset=utf-8" });
+  res.end(text);
+}
+
+/** `address:port` of the client, as grpc-js reports peers. */
+export function peerOf(req: http.IncomingMessage): string {
+  return `${req.socket.remoteAddress ?? "unknown"}:${req.socket.remotePort ?? 0}`;
+}
