@@ -34,7 +34,7 @@ describe("documents from a browser", () => {
       return (await addDoc(collection(window.db, "drafts"), { text: "draft one" })).id;
     });
     const response = await fetch(
-      `http://${fixture.emulator.address}/v1/projects/${PROJECT}/databases/(default)/documents:batchGet`,
+      `http://${fixture.engine.address}/v1/projects/${PROJECT}/databases/(default)/documents:batchGet`,
       {
         method: "POST",
         body: JSON.stringify({

@@ -55,7 +55,7 @@ describe("listeners in a browser", () => {
       window.record("open", query(collection(window.db, "tickets"), where("open", "==", true)));
     });
     await expect.poll(() => latestSnapshot(page, "open")).toMatchObject({ docs: [], fromCache: false });
-    const client = await grpcWebFirestore(fixture.emulator, PROJECT);
+    const client = await grpcWebFirestore(fixture.engine, PROJECT);
     try {
       await client.set("tickets/t1", { open: true, title: "one" });
       await expect

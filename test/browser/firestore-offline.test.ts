@@ -2,16 +2,18 @@
 // Chromium across reloads, writes queued while the network or the engine is away, and the
 // hasPendingWrites/fromCache flags listeners report through all of it.
 import { describe, expect, it } from "vitest";
+import { executableEngine } from "./support/engines.ts";
 import { useBrowserFirestore } from "./support/firestore-fixture.ts";
 import { initFirestore, latestSnapshot } from "./support/firestore-page.ts";
 import { grpcWebFirestore } from "./support/node-clients.ts";
 
 const PROJECT = "demo-browser-offline";
-const fixture = useBrowserFirestore(PROJECT);
+// The executable, as `npm start` runs it: the restart below is a real SIGTERM, export and --import.
+const fixture = useBrowserFirestore(PROJECT, executableEngine);
 
 /** What the server holds at `path`, read by a gRPC client. */
 async function serverCopy(path: string) {
-  const client = await grpcWebFirestore(fixture.emulator, PROJECT);
+  const client = await grpcWebFirestore(fixture.engine, PROJECT);
   try {
     return await client.get(path);
   } finally {
@@ -66,7 +68,7 @@ describe("the persistent cache in a browser", () => {
   it("delivers writes made while the engine was down, across a reload, once it is back", async () => {
     const page = await fixture.openPage({ persistence: true });
     await page.evaluate(() => window.sdk.setDoc(window.sdk.doc(window.db, "drafts/d3"), { text: "v1" }));
-    await fixture.restartEmulator(async () => {
+    await fixture.engine.restart(async () => {
       await page.evaluate(() => {
         window.record("before reload", window.sdk.doc(window.db, "drafts/d3"));
         void window.sdk.setDoc(window.sdk.doc(window.db, "drafts/d3"), { text: "v2, engine down" });

@@ -44,7 +44,7 @@ describe("transactions from a browser", () => {
         }),
       ),
     );
-    const client = await grpcWebFirestore(fixture.emulator, PROJECT);
+    const client = await grpcWebFirestore(fixture.engine, PROJECT);
     try {
       expect(await client.get("counters/likes")).toEqual({ n: 15 });
     } finally {
@@ -54,7 +54,7 @@ describe("transactions from a browser", () => {
 
   it("retries when another client changes what it read", async () => {
     const page = await fixture.openPage();
-    const client = await grpcWebFirestore(fixture.emulator, PROJECT);
+    const client = await grpcWebFirestore(fixture.engine, PROJECT);
     try {
       await client.set("stock/widget", { left: 10 });
       await page.exposeFunction("interfere", () => client.set("stock/widget", { left: 5 }));
@@ -87,7 +87,7 @@ describe("batched writes from a browser", () => {
       for (let i = 0; i < 50; i++) batch.set(doc(window.db, `inbox/m${String(i).padStart(2, "0")}`), { i });
       await batch.commit();
     });
-    const client = await grpcWebFirestore(fixture.emulator, PROJECT);
+    const client = await grpcWebFirestore(fixture.engine, PROJECT);
     try {
       expect(await client.get("inbox/m49")).toEqual({ i: 49 });
     } finally {

@@ -1,10 +1,8 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { type RunningFirestoreEmulator, startFirestoreEmulator } from "@rookery/firestore-emulator";
+import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import { launchChromium } from "./chromium.ts";
+import { type FirestoreEngine, inProcessEngine } from "./engines.ts";
 import { type BrowserFirestoreOptions, openFirestorePage } from "./firestore-page.ts";
 import { SDK_PAGE, type StaticSite, serveStatic } from "./static-site.ts";
 
@@ -16,49 +14,43 @@ export async function serveFirestoreSite(): Promise<StaticSite> {
 
 /** What `useBrowserFirestore` gives each test. */
 export interface BrowserFirestoreFixture {
-  readonly emulator: RunningFirestoreEmulator;
+  readonly engine: FirestoreEngine;
   readonly browser: Browser;
   readonly site: StaticSite;
   /** A fresh browser context (own IndexedDB, own network switch) for this test. */
   readonly context: BrowserContext;
   /** Opens a page in this test's context with Firestore initialized (memory cache unless asked). */
   openPage(options?: Partial<BrowserFirestoreOptions>): Promise<Page>;
-  /** Options for `initFirestore` pointing at this file's emulator. */
+  /** Options for `initFirestore` pointing at this file's engine. */
   firestoreOptions(options?: Partial<BrowserFirestoreOptions>): BrowserFirestoreOptions;
-  /**
-   * Stops the emulator (its data exported), runs `whileDown`, then starts it again on the same port
-   * with the data, as a developer restarting `npm start` would.
-   */
-  restartEmulator(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 /**
- * The per-file fixture: an in-process emulator, the SDK site and Chromium for the file; a fresh
- * browser context and cleared data for each test.
+ * The per-file fixture: a Firestore engine (in this process unless `startEngine` says otherwise),
+ * the SDK site and Chromium for the file; a fresh browser context and cleared data for each test.
  */
-export function useBrowserFirestore(projectId: string): BrowserFirestoreFixture {
-  let emulator: RunningFirestoreEmulator | undefined;
+export function useBrowserFirestore(
+  projectId: string,
+  startEngine: (projectId: string) => Promise<FirestoreEngine> = inProcessEngine,
+): BrowserFirestoreFixture {
+  let engine: FirestoreEngine | undefined;
   let browser: Browser | undefined;
   let site: StaticSite | undefined;
   let context: BrowserContext | undefined;
-  const start = (port: number, importDir?: string) =>
-    startFirestoreEmulator({
-      host: "127.0.0.1",
-      port,
-      projectId,
-      log: () => {},
-      ...(importDir ? { importDir } : {}),
-    });
   beforeAll(async () => {
-    [emulator, browser, site] = await Promise.all([start(0), launchChromium(), serveFirestoreSite()]);
+    [engine, browser, site] = await Promise.all([
+      startEngine(projectId),
+      launchChromium(),
+      serveFirestoreSite(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    await emulator?.stop();
+    await engine?.stop();
   });
   beforeEach(async () => {
-    emulator!.clear();
+    await engine!.clear();
     context = await browser!.newContext();
   });
   afterEach(async () => {
@@ -66,12 +58,12 @@ export function useBrowserFirestore(projectId: string): BrowserFirestoreFixture 
   });
   const firestoreOptions = (options: Partial<BrowserFirestoreOptions> = {}): BrowserFirestoreOptions => ({
     projectId,
-    emulator: { host: emulator!.host, port: emulator!.port },
+    emulator: { host: engine!.host, port: engine!.port },
     ...options,
   });
   return {
-    get emulator() {
-      return emulator!;
+    get engine() {
+      return engine!;
     },
     get browser() {
       return browser!;
@@ -84,17 +76,5 @@ export function useBrowserFirestore(projectId: string): BrowserFirestoreFixture 
     },
     openPage: (options) => openFirestorePage(context!, site!, firestoreOptions(options)),
     firestoreOptions,
-    async restartEmulator(whileDown) {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "rookery-firestore-restart-"));
-      try {
-        const { port } = emulator!;
-        await emulator!.exportData(dir);
-        await emulator!.stop();
-        await whileDown?.();
-        emulator = await start(port, dir);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
   };
 }

@@ -1,4 +1,3 @@
-import type { RunningFirestoreEmulator } from "@rookery/firestore-emulator";
 import { deleteApp, initializeApp } from "firebase/app";
 import {
   connectFirestoreEmulator,
@@ -26,12 +25,12 @@ export interface GrpcWebClient {
 
 /** Connects the Node web SDK (gRPC) to the emulator. */
 export async function grpcWebFirestore(
-  emulator: RunningFirestoreEmulator,
+  engine: { readonly host: string; readonly port: number },
   projectId: string,
 ): Promise<GrpcWebClient> {
   const app = initializeApp({ projectId, apiKey: "test-api-key" }, `grpc-client-${++apps}`);
   const db = initializeFirestore(app, {});
-  connectFirestoreEmulator(db, emulator.host, emulator.port);
+  connectFirestoreEmulator(db, engine.host, engine.port);
   return {
     db,
     set: (path, data) => setDoc(doc(db, path), data),

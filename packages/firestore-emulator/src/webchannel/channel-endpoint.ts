@@ -4,9 +4,9 @@ import * as grpc from "@grpc/grpc-js";
 import { toStatus } from "../errors.ts";
 import { type FirestoreMethod, messageFromJson, messageToJson } from "../proto/json.ts";
 import { type BackChannelSink, type ChannelLimits, ChannelSession } from "./channel.ts";
-import { BodyTooLarge, errorBody, peerOf, readBody, sendText } from "./http-util.ts";
+import { BodyTooLarge, errorBody, peerOf, readBody, sendText, sendTooLarge } from "./http-util.ts";
 import { metadataFromHeaders, RpcCall, type ServiceImplementation, startCall } from "./rpc-call.ts";
-import { CLOSE, frame, handshakeArray, parseForwardBody, WireError } from "./wire.ts";
+import { CLOSE, frame, handshakeArray, parseForwardBody, parseInitHeaders, WireError } from "./wire.ts";
 
 /** Limits of the channel endpoint as a whole. */
 export interface ChannelEndpointLimits extends ChannelLimits {
@@ -86,11 +86,11 @@ export class ChannelEndpoint {
     try {
       body = await readBody(req, this.limits.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLarge) sendText(res, 413, error.message);
+      if (error instanceof BodyTooLarge) sendTooLarge(res, error.message, "text/plain; charset=utf-8");
       else res.destroy();
       return;
     }
-    if (sid === null) this.handshake(req, res, method, body);
+    if (sid === null) this.handshake(req, res, method, body, query);
     else if (!channel || channel.method !== method) unknownSession(res);
     else this.forward(res, channel, query, body);
   }
@@ -105,23 +105,27 @@ export class ChannelEndpoint {
     res: http.ServerResponse,
     method: FirestoreMethod,
     body: string,
+    query: URLSearchParams,
   ) {
     if (this.open.size >= this.limits.maxSessions) {
       sendText(res, 503, "Too many open channels.");
       return;
     }
     let batch: ReturnType<typeof parseForwardBody>;
+    let urlHeaders: Record<string, string>;
     try {
       batch = parseForwardBody(body);
+      // Older SDKs (httpHeadersOverwriteParam) put the same header lines in a URL parameter.
+      urlHeaders = parseInitHeaders(query.get("$httpHeaders") ?? "");
     } catch (error) {
       sendText(res, 400, error instanceof WireError ? error.message : "Malformed request body.");
       return;
     }
     const sid = randomBytes(18).toString("base64url");
-    const metadata = metadataFromHeaders({ ...req.headers, ...batch.headers });
+    const metadata = metadataFromHeaders({ ...req.headers, ...urlHeaders, ...batch.headers });
     const call = new RpcCall(
       `/google.firestore.v1.Firestore/${method.name}`,
-      { metadata, peer: peerOf(req) },
+      { metadata, peer: peerOf(req), host: req.headers.host ?? "" },
       {
         message: (response) => session.send([messageToJson(method.response, response)]),
         finish: (status) => session.send(status.code === grpc.status.OK ? CLOSE : [errorBody(status)]),

@@ -7,21 +7,27 @@ export class BodyTooLarge extends Error {
   override readonly name = "BodyTooLarge";
 }
 
-/** Reads a request body as UTF-8, refusing more than `limit` bytes. */
+/**
+ * Reads a request body as UTF-8, refusing more than `limit` bytes: past it the promise rejects at
+ * once and the rest is discarded unread, so the caller can still answer (then close the connection).
+ */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on("data", (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
+        over = true;
+        chunks.length = 0;
         reject(new BodyTooLarge(`The request body exceeds ${limit} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
 }
@@ -73,6 +79,12 @@ export function sendJson(res: http.ServerResponse, httpStatus: number, body: unk
 export function sendText(res: http.ServerResponse, httpStatus: number, text: string): void {
   res.writeHead(httpStatus, { "content-type": "text/plain; charset=utf-8" });
   res.end(text);
+}
+
+/** Answers a request whose body was too large, closing the connection (the rest of the body is unread). */
+export function sendTooLarge(res: http.ServerResponse, body: string, type: string): void {
+  res.writeHead(413, { "content-type": type, connection: "close" });
+  res.end(body);
 }
 
 /** `address:port` of the client, as grpc-js reports peers. */

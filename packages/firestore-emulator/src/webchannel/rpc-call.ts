@@ -14,14 +14,15 @@ export interface CallSink {
   finish(status: CallStatus): void;
 }
 
-/** Who is calling: request headers as gRPC metadata, and the peer address. */
+/** Who is calling: request headers as gRPC metadata, the peer address, the host it addressed. */
 export interface CallOrigin {
   readonly metadata: grpc.Metadata;
   readonly peer: string;
+  readonly host: string;
 }
 
 /** A gRPC service implementation: handlers by method name, as given to `Server.addService`. */
-export type ServiceImplementation = grpc.UntypedServiceImplementation;
+export type ServiceImplementation = Readonly<Record<string, (...args: never[]) => void>>;
 
 const OK: CallStatus = { code: grpc.status.OK, details: "" };
 
@@ -43,7 +44,7 @@ export class RpcCall extends EventEmitter {
   readonly metadata: grpc.Metadata;
   cancelled = false;
   private readonly sink: CallSink;
-  private readonly peer: string;
+  private readonly origin: CallOrigin;
   private readonly path: string;
   private finished = false;
 
@@ -51,7 +52,7 @@ export class RpcCall extends EventEmitter {
     super();
     this.path = path;
     this.metadata = origin.metadata;
-    this.peer = origin.peer;
+    this.origin = origin;
     this.sink = sink;
     this.request = request;
     // grpc-js does the same: an emitted error is the status the call ends with.
@@ -91,13 +92,20 @@ export class RpcCall extends EventEmitter {
   }
 
   getPeer(): string {
-    return this.peer;
+    return this.origin.peer;
   }
   getDeadline(): number {
     return Number.POSITIVE_INFINITY;
   }
   getPath(): string {
     return this.path;
+  }
+  getHost(): string {
+    return this.origin.host;
+  }
+  /** Plain text, as gRPC reports insecure connections. */
+  getAuthContext(): { transportSecurityType?: string } {
+    return {};
   }
   sendMetadata(): void {}
 

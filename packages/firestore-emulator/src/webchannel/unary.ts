@@ -2,7 +2,15 @@ import type http from "node:http";
 import * as grpc from "@grpc/grpc-js";
 import { toStatus } from "../errors.ts";
 import { type FirestoreMethod, firestoreMethod, messageFromJson, messageToJson } from "../proto/json.ts";
-import { BodyTooLarge, errorBody, httpStatusOf, peerOf, readBody, sendJson } from "./http-util.ts";
+import {
+  BodyTooLarge,
+  errorBody,
+  httpStatusOf,
+  peerOf,
+  readBody,
+  sendJson,
+  sendTooLarge,
+} from "./http-util.ts";
 import { metadataFromHeaders, RpcCall, type ServiceImplementation, startCall } from "./rpc-call.ts";
 
 /**
@@ -64,7 +72,11 @@ export async function handleUnary(
     request = messageFromJson(route.method.request, body.trim() === "" ? {} : JSON.parse(body));
   } catch (error) {
     if (error instanceof BodyTooLarge) {
-      fail(grpc.status.INVALID_ARGUMENT, `Request payload size exceeds the limit: ${maxBodyBytes} bytes.`);
+      const status = {
+        code: grpc.status.INVALID_ARGUMENT,
+        details: `Request payload size exceeds the limit: ${maxBodyBytes} bytes.`,
+      };
+      sendTooLarge(res, JSON.stringify(errorBody(status)), "application/json; charset=utf-8");
     } else if (error instanceof SyntaxError)
       fail(grpc.status.INVALID_ARGUMENT, `Invalid JSON payload received. ${error.message}`);
     else {
@@ -78,7 +90,7 @@ export async function handleUnary(
   const { method } = route;
   const call = new RpcCall(
     `/google.firestore.v1.Firestore/${method.name}`,
-    { metadata: metadataFromHeaders(req.headers), peer: peerOf(req) },
+    { metadata: metadataFromHeaders(req.headers), peer: peerOf(req), host: req.headers.host ?? "" },
     {
       message: (response) => responses.push(messageToJson(method.response, response)),
       finish: (status) => {
