@@ -2,7 +2,6 @@
 // headless Chromium over WebChannel, streaming and long-polling. Each measures a write until the
 // server acknowledges it, and listener latency: another client's write → the snapshot showing it.
 // Run: node bench/firestore/transports.ts
-import { type ChildProcess, spawn } from "node:child_process";
 import { deleteApp, initializeApp } from "firebase/app";
 import {
   connectFirestoreEmulator,
@@ -15,32 +14,15 @@ import {
 } from "firebase/firestore";
 import { bundleForBrowser } from "../../test/browser/support/bundle.ts";
 import { launchChromium } from "../../test/browser/support/chromium.ts";
+import { executableEngine } from "../../test/browser/support/engines.ts";
 import { type BrowserTransportMode, initFirestore } from "../../test/browser/support/firestore-page.ts";
 import { SDK_PAGE, serveStatic } from "../../test/browser/support/static-site.ts";
-import { freePort } from "../../test/e2e/support/ports.ts";
-import { repoRoot } from "../../test/e2e/support/repo.ts";
 import { summarize } from "../lib/stats.ts";
 import { formatTable } from "../lib/table.ts";
 
 const PROJECT = "demo-bench-transports";
 const WRITES = 200;
 const ROUND_TRIPS = 100;
-const BIN = `${repoRoot}/packages/firestore-emulator/bin/firestore-emulator`;
-
-async function startEmulator(port: number): Promise<ChildProcess> {
-  const proc = spawn(BIN, ["--host=127.0.0.1", `--port=${port}`, `--project_id=${PROJECT}`], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("Dev App Server is now running.")) resolve();
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return proc;
-}
 
 interface Samples {
   readonly writes: number[];
@@ -99,9 +81,9 @@ async function measureBrowser(
 ): Promise<Samples> {
   await initFirestore(page, { projectId: PROJECT, emulator: { host: "127.0.0.1", port }, transport });
   return page.evaluate(
-    async ({ port, transport, writesCount, roundTrips }) => {
+    async ({ projectId, port, transport, writesCount, roundTrips }) => {
       const sdk = window.sdk;
-      const writerApp = sdk.initializeApp({ projectId: "demo-bench-transports", apiKey: "bench" }, "writer");
+      const writerApp = sdk.initializeApp({ projectId, apiKey: "bench" }, "writer");
       const writer = sdk.initializeFirestore(writerApp, {
         experimentalForceLongPolling: transport === "long-polling",
         experimentalAutoDetectLongPolling: false,
@@ -138,7 +120,7 @@ async function measureBrowser(
       await sdk.terminate(db);
       return { writes, listener };
     },
-    { port, transport, writesCount: WRITES, roundTrips: ROUND_TRIPS },
+    { projectId: PROJECT, port, transport, writesCount: WRITES, roundTrips: ROUND_TRIPS },
   );
 }
 
@@ -156,8 +138,8 @@ function rows(transport: string, samples: Samples): Row[] {
   });
 }
 
-const port = await freePort();
-const emulator = await startEmulator(port);
+const emulator = await executableEngine(PROJECT);
+const { port } = emulator;
 const [sdk, browser] = await Promise.all([
   bundleForBrowser("test/browser/support/firestore-sdk.ts"),
   launchChromium(),
@@ -180,5 +162,5 @@ try {
 } finally {
   await browser.close();
   await site.close();
-  emulator.kill("SIGTERM");
+  await emulator.stop();
 }

@@ -8,5 +8,7 @@ export default defineProject({
     globalSetup: ["support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Snapshots arrive asynchronously; on a loaded 2-core machine a second is not always enough.
+    expect: { poll: { timeout: 15_000, interval: 20 } },
   },
 });

@@ -153,6 +153,29 @@ describe("the Listen channel", () => {
     });
   });
 
+  it("serves many channels at once, each its own changes", async () => {
+    const channels = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        RawChannel.open(fixture.emulator.address, "Listen", listenTo(`crowd/c${i}`)),
+      ),
+    );
+    const isCurrent = (m: Record<string, unknown>) =>
+      (m.targetChange as { targetChangeType?: string })?.targetChangeType === "CURRENT";
+    await Promise.all(channels.map((c) => c.pollUntil(isCurrent)));
+    const waits = channels.map((c) => c.pollUntil((m) => "documentChange" in m));
+    const batch = fixture.db.batch();
+    for (let i = 0; i < 40; i++) batch.set(fixture.db.doc(`crowd/c${i}`), { i });
+    await batch.commit();
+    const seen = await Promise.all(waits);
+    seen.forEach((messages, i) => {
+      const change = messages.find((m) => "documentChange" in m) as {
+        documentChange: { document: { name: string } };
+      };
+      expect(change.documentChange.document.name).toBe(docName(`crowd/c${i}`));
+    });
+    await Promise.all(channels.map((c) => c.terminate()));
+  });
+
   it("forgets the session on terminate", async () => {
     const channel = await RawChannel.open(fixture.emulator.address, "Listen", listenTo("rooms/r7"));
     await channel.terminate();
