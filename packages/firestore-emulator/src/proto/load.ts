@@ -7,7 +7,7 @@ import * as protoLoader from "@grpc/proto-loader";
  * Where the Firestore v1 protos live: the ones shipped inside `@google-cloud/firestore`, so the
  * emulator speaks exactly the wire format of the SDK version installed next to it.
  */
-function protosRoot(): string {
+export function protosRoot(): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve("@google-cloud/firestore/package.json");
   return path.join(path.dirname(pkg), "build", "protos");

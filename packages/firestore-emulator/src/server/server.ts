@@ -3,6 +3,7 @@ import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import type { EmulatorCore } from "../emulator-core.ts";
 import { firestoreServiceDefinition } from "../proto/load.ts";
+import { browserTransport } from "../webchannel/transport.ts";
 import { documentHandlers } from "./documents.ts";
 import { listenHandler } from "./listen.ts";
 import { routeConnection } from "./port-mux.ts";
@@ -37,9 +38,12 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
   });
-  grpcServer.addService(firestoreServiceDefinition(), firestoreImplementation(core));
+  const implementation = firestoreImplementation(core);
+  grpcServer.addService(firestoreServiceDefinition(), implementation);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const httpServer = http.createServer(restHandler(core));
+  // Browsers (WebChannel and JSON POSTs) reach the same handlers over HTTP/1.1.
+  const browser = browserTransport(implementation, restHandler(core));
+  const httpServer = http.createServer(browser.handle);
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
@@ -64,6 +68,7 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve());
+        browser.close();
         injector.destroy();
         grpcServer.forceShutdown();
         httpServer.closeAllConnections();
