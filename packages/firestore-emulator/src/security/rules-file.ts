@@ -16,7 +16,8 @@ export function loadAndWatchRules(
   file: string,
   log: (message: string) => void,
 ): () => void {
-  const name = path.relative(process.cwd(), file) || file;
+  const relative = path.relative(process.cwd(), file);
+  const name = relative && !relative.startsWith("..") ? relative : path.resolve(file);
   let last = readFileSync(file, "utf8");
   registry.loadDefault(last, name);
   const onChange = (curr: { mtimeMs: number; size: number }, prev: { mtimeMs: number; size: number }) => {
