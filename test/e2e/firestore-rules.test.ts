@@ -9,6 +9,7 @@ import {
   type RulesTestEnvironment,
 } from "@firebase/rules-unit-testing";
 import firebase from "firebase/compat/app";
+import "firebase/compat/firestore";
 import { setLogLevel } from "firebase/firestore";
 import { afterAll, beforeAll, beforeEach, describe, it } from "vitest";
 import {
@@ -18,7 +19,9 @@ import {
 import { repoRoot } from "./support/repo.ts";
 
 const PROJECT = "demo-rookery-rules";
-const serverTimestamp = () => firebase.firestore.FieldValue.serverTimestamp();
+// rules-unit-testing hands out compat Firestore instances, which take compat sentinels.
+const compat = firebase as unknown as { firestore: { FieldValue: { serverTimestamp(): object } } };
+const serverTimestamp = () => compat.firestore.FieldValue.serverTimestamp();
 
 let emulator: RunningFirestoreEmulator;
 let env: RulesTestEnvironment;
