@@ -33,19 +33,23 @@ export class RulesCompileError extends Error {
 
 /** Compiles rules source; throws `RulesCompileError` naming `file:line:col`. */
 export function compileRules(source: string, fileName = "firestore.rules"): Ruleset {
+  const issue = (line: number, column: number, description: string) =>
+    new RulesCompileError([{ sourcePosition: { fileName, line, column }, description, severity: "ERROR" }]);
+  if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
+    throw issue(1, 1, `A ruleset may be at most ${MAX_SOURCE_BYTES / 1024} KiB.`);
+  }
   try {
     return { file: parseRules(source), fileName, source };
   } catch (error) {
-    if (!(error instanceof RulesSyntaxError)) throw error;
-    throw new RulesCompileError([
-      {
-        sourcePosition: { fileName, line: error.line, column: error.col },
-        description: error.message,
-        severity: "ERROR",
-      },
-    ]);
+    if (error instanceof RulesSyntaxError) throw issue(error.line, error.col, error.message);
+    // A hostile file nested deeply enough to exhaust the parser's stack is a compile error too.
+    if (error instanceof RangeError) throw issue(1, 1, "The rules nest too deeply.");
+    throw error;
   }
 }
+
+/** Production's limit on the size of a ruleset's source. */
+export const MAX_SOURCE_BYTES = 256 * 1024;
 
 /** The document ID a list query leaves open. */
 export const UNKNOWN_ID: unique symbol = Symbol("unknown document id");

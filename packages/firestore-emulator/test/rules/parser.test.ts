@@ -101,6 +101,17 @@ service cloud.firestore {
     ).toMatch(/:2:33 - Unterminated string/);
   });
 
+  it("turns nesting deep enough to exhaust the stack into a compile error", () => {
+    const deep = `service cloud.firestore { match /x/{y} { allow read: if ${"(".repeat(60_000)}true${")".repeat(60_000)}; } }`;
+    expect(compileError(deep).message).toMatch(/nest too deeply/);
+  });
+
+  it("rejects a ruleset over 256 KiB", () => {
+    expect(compileError(`service cloud.firestore { } // ${"x".repeat(300_000)}`).message).toMatch(
+      /at most 256 KiB/,
+    );
+  });
+
   it("parses path literals with interpolation and comments", () => {
     const r = compileRules(`rules_version='2';
 service cloud.firestore {

@@ -36,6 +36,14 @@ describe("rules are not filters", () => {
     ).toBe(false);
   });
 
+  it("evaluates every value of an in filter, also values that print alike", () => {
+    const r = rules(`match /posts/{id} { allow list: if resource.data.tag == {'k': 1}; }`);
+    expect(list(r, "", { ...from("posts"), where: where("tag", "IN", [{ k: 1 }, { k: 2 }]) }).allowed).toBe(
+      false,
+    );
+    expect(list(r, "", { ...from("posts"), where: where("tag", "IN", [{ k: 1 }]) }).allowed).toBe(true);
+  });
+
   it("requires every branch of an or to be allowed", () => {
     const q = {
       ...from("posts"),

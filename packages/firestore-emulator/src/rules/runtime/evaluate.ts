@@ -239,7 +239,6 @@ function inOperator(needle: RuleValue, haystack: RuleValue, at: Position): boole
   if (haystack instanceof Map) return typeof needle === "string" && haystack.has(needle);
   if (haystack instanceof RuleSet) return haystack.has(needle);
   if (haystack instanceof Constraint) return constraintContains(haystack, needle);
-  if (needle instanceof Constraint && Array.isArray(haystack)) return false;
   return fail(at, `Unsupported operation error. Received: ${typeName(needle)} in ${typeName(haystack)}.`);
 }
 
