@@ -273,6 +273,33 @@ describe("security rules enforcement", () => {
     expect(ids.collectionIds).toEqual(["open"]);
   });
 
+  it("decides each of many concurrent clients by its own token", async () => {
+    const database = `projects/${PROJECT}/databases/(default)`;
+    const commit = (uid: string, owner: string, i: number) =>
+      callAs(
+        "Commit",
+        {
+          database,
+          writes: [
+            { update: { name: NAME(`owned/${uid}-${i}`), fields: { owner: { stringValue: owner } } } },
+          ],
+        },
+        `Bearer ${unsignedToken({ sub: uid })}`,
+      ).then(
+        () => "ok",
+        (e: { code: number }) => e.code,
+      );
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        commit(`u${i % 8}`, i % 2 === 0 ? `u${i % 8}` : "someone-else", i),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? "ok" : 7)));
+    const stored = await admin.db.collection("owned").get();
+    expect(stored.size).toBe(20);
+    expect(stored.docs.every((d) => d.id.startsWith(`${d.get("owner")}-`))).toBe(true);
+  });
+
   it("checks list rules for ListDocuments", async () => {
     const parent = `projects/${PROJECT}/databases/(default)/documents`;
     await callAs("ListDocuments", { parent, collectionId: "open" });
