@@ -4,9 +4,7 @@
 //  2. over gRPC against the executable: GetDocument and Commit p50 as a client with rules, as a client
 //     with no rules loaded, and as admin (Bearer owner, which skips rules).
 // Run: node bench/firestore/rules.ts
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,11 +21,11 @@ import {
   requestContext,
   timestampOfMicros,
 } from "../../packages/firestore-emulator/src/rules/index.ts";
+import { startFirestoreExecutable } from "../lib/firestore-emulator.ts";
 import { summarize } from "../lib/stats.ts";
 import { formatTable } from "../lib/table.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const BIN = path.join(root, "packages/firestore-emulator/bin/firestore-emulator");
 const PROJECT = "demo-bench-rules";
 
 const RULES = `rules_version = '2';
@@ -114,30 +112,6 @@ function inProcessRows(): (string | number)[][] {
 
 // --- 2. over gRPC --------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function startEmulator(args: string[]): Promise<{ proc: ChildProcess; address: string }> {
-  const port = await freePort();
-  const proc = spawn(BIN, ["--host=127.0.0.1", `--port=${port}`, `--project_id=${PROJECT}`, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("Dev App Server is now running.")) resolve();
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { proc, address: `127.0.0.1:${port}` };
-}
-
 function unsignedToken(uid: string): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: uid, user_id: uid, iat: 0 })}.`;
@@ -188,8 +162,8 @@ async function grpcSamples(
 const dir = mkdtempSync(path.join(os.tmpdir(), "bench-rules-"));
 const rulesFile = path.join(dir, "firestore.rules");
 writeFileSync(rulesFile, RULES);
-const withRules = await startEmulator([`--rules=${rulesFile}`]);
-const withoutRules = await startEmulator([]);
+const withRules = await startFirestoreExecutable(PROJECT, [`--rules=${rulesFile}`]);
+const withoutRules = await startFirestoreExecutable(PROJECT);
 try {
   const inProcess = inProcessRows();
   const N = 1500;

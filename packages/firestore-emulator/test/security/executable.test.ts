@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { deleteApp, initializeApp } from "firebase/app";
@@ -14,17 +13,9 @@ import {
 } from "firebase/firestore";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../../src/cli-args.ts";
-import { eventually } from "../helpers.ts";
+import { eventually, freePort } from "../helpers.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/firestore-emulator");
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let child: ChildProcess | undefined;
 let dir: string | undefined;

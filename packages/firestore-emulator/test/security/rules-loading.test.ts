@@ -44,6 +44,10 @@ function probe(emulator: RunningFirestoreEmulator, project = PROJECT): Promise<n
 const rulesUrl = (e: RunningFirestoreEmulator, project = PROJECT) =>
   `http://${e.address}/emulator/v1/projects/${project}:securityRules`;
 
+/** PUTs a rules request body (an object is sent as JSON) to the emulator's rules endpoint. */
+const putRules = (e: RunningFirestoreEmulator, body: object | string) =>
+  fetch(rulesUrl(e), { method: "PUT", body: typeof body === "string" ? body : JSON.stringify(body) });
+
 describe("loading rules", () => {
   it("allows everything when no rules are loaded, as the official emulator does", async () => {
     running = await startFirestoreEmulator({ port: 0, projectId: PROJECT, log: () => {} });
@@ -63,9 +67,8 @@ describe("loading rules", () => {
       rules: allowAll(true),
       log: () => {},
     });
-    const put = await fetch(rulesUrl(running), {
-      method: "PUT",
-      body: JSON.stringify({ rules: { files: [{ name: "test.rules", content: allowAll(false) }] } }),
+    const put = await putRules(running, {
+      rules: { files: [{ name: "test.rules", content: allowAll(false) }] },
     });
     expect(put.status).toBe(200);
     expect(await probe(running)).toBe(7);
@@ -83,9 +86,8 @@ describe("loading rules", () => {
       rules: allowAll(true),
       log: () => {},
     });
-    const put = await fetch(rulesUrl(running), {
-      method: "PUT",
-      body: JSON.stringify({ rules: { files: [{ content: "service cloud.firestore {\n  match /a {\n" }] } }),
+    const put = await putRules(running, {
+      rules: { files: [{ content: "service cloud.firestore {\n  match /a {\n" }] },
     });
     expect(put.status).toBe(400);
     const body = (await put.json()) as {
@@ -99,12 +101,9 @@ describe("loading rules", () => {
 
   it("returns the issues with a 200 when asked to ignore errors, as firebase-tools' watcher asks", async () => {
     running = await startFirestoreEmulator({ port: 0, projectId: PROJECT, log: () => {} });
-    const put = await fetch(rulesUrl(running), {
-      method: "PUT",
-      body: JSON.stringify({
-        ignore_errors: true,
-        rules: { files: [{ name: "security.rules", content: "nope" }] },
-      }),
+    const put = await putRules(running, {
+      ignore_errors: true,
+      rules: { files: [{ name: "security.rules", content: "nope" }] },
     });
     expect(put.status).toBe(200);
     expect(((await put.json()) as { issues: { severity: string }[] }).issues[0]!.severity).toBe("ERROR");
@@ -112,9 +111,9 @@ describe("loading rules", () => {
 
   it("rejects a malformed rules request", async () => {
     running = await startFirestoreEmulator({ port: 0, projectId: PROJECT, log: () => {} });
-    const put = await fetch(rulesUrl(running), { method: "PUT", body: "{" });
+    const put = await putRules(running, "{");
     expect(put.status).toBe(400);
-    const wrongShape = await fetch(rulesUrl(running), { method: "PUT", body: JSON.stringify({ rules: {} }) });
+    const wrongShape = await putRules(running, { rules: {} });
     expect(wrongShape.status).toBe(400);
   });
 
