@@ -1,7 +1,17 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { deleteApp, initializeApp } from "firebase/app";
+import {
+  connectFirestoreEmulator,
+  doc,
+  getDoc,
+  getFirestore,
+  setLogLevel,
+  terminate,
+} from "firebase/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
@@ -51,6 +61,28 @@ describe("npm start", () => {
     expect(output.text).toContain(`Firestore (Rookery)  127.0.0.1:${config.ports.firestore}`);
     const res = await fetch(`http://127.0.0.1:${config.ports.firestore}/`);
     expect(await res.text()).toBe("Ok");
+  });
+
+  it("enforces firestore.rules on client requests", async () => {
+    expect(output.text).toContain("Rules loaded from");
+    const rules = await fetch(
+      `http://127.0.0.1:${config.ports.firestore}/emulator/v1/projects/demo-rookery:securityRules`,
+    );
+    const body = (await rules.json()) as { rules: { files: { content: string }[] } };
+    expect(body.rules.files[0]!.content).toBe(readFileSync(path.join(repoRoot, "firestore.rules"), "utf8"));
+    // A signed-out web client may not read anyone's drafts.
+    setLogLevel("silent");
+    const app = initializeApp({ projectId: "demo-rookery", apiKey: "fake-api-key" }, "npm-start-rules");
+    const db = getFirestore(app);
+    connectFirestoreEmulator(db, "127.0.0.1", Number(config.ports.firestore));
+    try {
+      await expect(getDoc(doc(db, "users/someone/drafts/d1"))).rejects.toMatchObject({
+        code: "permission-denied",
+      });
+    } finally {
+      await terminate(db);
+      await deleteApp(app);
+    }
   });
 
   it("serves Data Connect through our engine", async () => {

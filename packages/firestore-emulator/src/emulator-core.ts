@@ -1,4 +1,7 @@
 import { type DatabaseId, databaseKey } from "./model/path.ts";
+import type { Ruleset } from "./rules/index.ts";
+import { SecurityGate } from "./security/gate.ts";
+import { RulesRegistry } from "./security/rules-registry.ts";
 import { Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
@@ -9,16 +12,26 @@ export interface CoreOptions extends DatabaseOptions {
   readonly singleProjectMode: boolean;
   /** Log function for warnings. */
   readonly log: (message: string) => void;
+  /** Security rules in force from the start (undefined: everything is allowed until rules are set). */
+  readonly rules?: Ruleset | undefined;
+  /** Log one line per rules decision (the `-v=2` evaluation report). */
+  readonly reportRules?: boolean | undefined;
 }
 
 /** All databases of the emulator, created on first use (as the official emulator does). */
 export class EmulatorCore {
   private readonly databases = new Map<string, Database>();
   readonly options: CoreOptions;
+  /** The security rules in force, per project. */
+  readonly rules: RulesRegistry;
+  /** Enforces the rules on client requests, for every transport. */
+  readonly gate: SecurityGate;
   private readonly warnedProjects = new Set<string>();
 
   constructor(options: CoreOptions) {
     this.options = options;
+    this.rules = new RulesRegistry(options.projectId, options.rules);
+    this.gate = new SecurityGate(this.rules, options.reportRules ? options.log : undefined);
   }
 
   /** The database with this id, created empty when first seen. */

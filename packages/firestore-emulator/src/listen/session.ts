@@ -43,10 +43,17 @@ export class ListenSession {
   private readonly send: (response: ListenResponse) => void;
   private readonly targets = new Map<number, ActiveTarget>();
   private readonly unsubscribe: () => void;
+  private readonly authorize: (target: TargetSpec) => void;
 
-  constructor(db: Database, send: (response: ListenResponse) => void) {
+  /** `authorize` throws (PERMISSION_DENIED) for a target the client may not listen to. */
+  constructor(
+    db: Database,
+    send: (response: ListenResponse) => void,
+    authorize: (target: TargetSpec) => void = () => {},
+  ) {
     this.db = db;
     this.send = send;
+    this.authorize = authorize;
     this.unsubscribe = db.subscribe((event) => this.onCommit(event));
   }
 
@@ -58,6 +65,8 @@ export class ListenSession {
     try {
       if (this.targets.has(id)) throw invalidArgument(`Target id ${id} is already in use on this stream.`);
       spec = parseTarget(this.db.id, target);
+      // A forbidden target is removed with its PERMISSION_DENIED; the stream stays open.
+      this.authorize(spec);
       if (target.resumeToken?.length) since = timeOfResumeToken(target.resumeToken);
       else if (target.readTime) since = microsFromTimestamp(target.readTime);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type http from "node:http";
 import type { EmulatorCore } from "../emulator-core.ts";
+import { handleRulesRoute } from "./rules-routes.ts";
 
 const CLEAR_ROUTE = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/documents\/?$/;
 
@@ -18,6 +19,7 @@ export function restHandler(core: EmulatorCore) {
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = decodeURIComponent(url.pathname);
+    if (handleRulesRoute(core, path, req, res)) return;
     const clear = CLEAR_ROUTE.exec(path);
     if (req.method === "GET" && path === "/") {
       send(res, 200, "Ok");

@@ -46,6 +46,17 @@ export interface CommitResult {
   readonly outcomes: readonly MutationOutcome[];
 }
 
+/**
+ * A check of a commit's effect before it is applied (security rules): every written path with the
+ * document before and after the commit, the commit time, and the state after the whole commit.
+ * Throwing rejects the commit and nothing is applied.
+ */
+export type CommitGuard = (commit: {
+  readonly commitTime: Micros;
+  readonly writes: readonly { path: string; before: StoredDocument | null; after: StoredDocument | null }[];
+  readonly after: (path: string) => StoredDocument | null;
+}) => void;
+
 /** Tunables of a database. */
 export interface DatabaseOptions {
   /** How long document history is kept for reads in the past and listen resumption. */
@@ -208,7 +219,11 @@ export class Database {
    * Commits mutations atomically, inside a transaction when `transactionId` is given. Locks the
    * written documents first, then applies every mutation or none.
    */
-  async commit(mutations: readonly Mutation[], transactionId?: Uint8Array): Promise<CommitResult> {
+  async commit(
+    mutations: readonly Mutation[],
+    transactionId?: Uint8Array,
+    guard?: CommitGuard,
+  ): Promise<CommitResult> {
     const tx = transactionId?.length ? this.transactions.get(transactionId) : undefined;
     if (tx?.readOnly) {
       this.finish(tx, "done", "");
@@ -226,7 +241,7 @@ export class Database {
           "Transaction aborted: a document matching one of its queries changed.",
         );
       }
-      const result = this.applyNow(mutations);
+      const result = this.applyNow(mutations, guard);
       if (tx) this.finish(tx, "done", "");
       return result;
     } catch (error) {
@@ -244,7 +259,7 @@ export class Database {
   }
 
   /** Applies mutations synchronously at a fresh commit time (the caller holds the locks). */
-  private applyNow(mutations: readonly Mutation[]): CommitResult {
+  private applyNow(mutations: readonly Mutation[], guard?: CommitGuard): CommitResult {
     const commitTime = this.clock.next();
     const working = new Map<string, StoredDocument | null>();
     const before = new Map<string, StoredDocument | null>();
@@ -256,6 +271,11 @@ export class Database {
       working.set(m.path, outcome.after);
       outcomes.push(outcome);
     }
+    guard?.({
+      commitTime,
+      writes: [...working].map(([path, after]) => ({ path, before: before.get(path) ?? null, after })),
+      after: (path) => (working.has(path) ? working.get(path)! : this.store.get(path)),
+    });
     const changes: DocumentChange[] = [];
     for (const [path, after] of working) {
       const prior = before.get(path) ?? null;
