@@ -18,7 +18,9 @@ export function parseAggregations(q: ProtoStructuredAggregationQuery): Aggregati
   const list = q.aggregations ?? [];
   if (list.length === 0) throw invalidArgument("An aggregation query needs at least one aggregation.");
   if (list.length > MAX_AGGREGATIONS)
-    throw invalidArgument(`At most ${MAX_AGGREGATIONS} aggregations are allowed.`);
+    throw invalidArgument(
+      `The query requested ${list.length} aggregations, but the maximum number of aggregations is ${MAX_AGGREGATIONS}.`,
+    );
   const aliases = new Set<string>();
   return list.map((a, i) => {
     const alias = a.alias || `field_${i + 1}`;

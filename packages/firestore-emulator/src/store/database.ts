@@ -251,8 +251,9 @@ export class Database {
     const outcomes: MutationOutcome[] = [];
     for (const m of mutations) {
       if (!before.has(m.path)) before.set(m.path, this.store.get(m.path));
-      const current = working.has(m.path) ? working.get(m.path)! : before.get(m.path)!;
-      const outcome = applyMutation(m, current, commitTime);
+      const writtenEarlier = working.has(m.path);
+      const current = writtenEarlier ? working.get(m.path)! : before.get(m.path)!;
+      const outcome = applyMutation(m, current, commitTime, writtenEarlier);
       working.set(m.path, outcome.after);
       outcomes.push(outcome);
     }
