@@ -323,15 +323,30 @@ describe("aggregations", () => {
   });
 
   it("sum and average ignore non-numeric values; average of nothing is null", async () => {
+    const agg = db.collection("agg");
+    expect((await agg.aggregate({ total: AggregateField.sum("v") }).get()).data()).toEqual({ total: 3 });
+    expect((await agg.aggregate({ mean: AggregateField.average("w") }).get()).data()).toEqual({ mean: 1.75 });
+    expect((await agg.aggregate({ none: AggregateField.average("missing") }).get()).data()).toEqual({
+      none: null,
+    });
+  });
+
+  it("several aggregations only aggregate documents holding every summed or averaged field", async () => {
+    await seed("books", {
+      a: { pages: 100, year: 1980 },
+      b: { pages: 50, year: 2020 },
+      c: { pages: 150, year: 2021 },
+      d: { pages: 50 },
+    });
     const snap = await db
-      .collection("agg")
+      .collection("books")
       .aggregate({
-        total: AggregateField.sum("v"),
-        mean: AggregateField.average("w"),
-        none: AggregateField.average("missing"),
+        totalPages: AggregateField.sum("pages"),
+        averageYear: AggregateField.average("year"),
+        count: AggregateField.count(),
       })
       .get();
-    expect(snap.data()).toEqual({ total: 3, mean: 1.75, none: null });
+    expect(snap.data()).toEqual({ totalPages: 300, averageYear: 2007, count: 3 });
   });
 
   it("more than five aggregations are rejected with production's wording", async () => {

@@ -75,7 +75,7 @@ export function assertSameDatabase(expected: DatabaseId, actual: DatabaseId, nam
 }
 
 /** Why Firestore rejects an id: empty, `.`/`..`, or reserved `__...__`. */
-function validateSegment(segment: string, name: string): void {
+export function validateSegment(segment: string, name: string): void {
   if (segment === "") throw invalidArgument(`Resource name "${name}" has an empty path segment.`);
   if (segment === "." || segment === "..") throw invalidArgument(`Resource id "${segment}" is not allowed.`);
   if (

@@ -1,7 +1,7 @@
 import { invalidArgument } from "../errors.ts";
 import { decodeValue } from "../model/codec.ts";
 import { type FieldPath, formatFieldPath, isKeyPath, parseFieldPath } from "../model/field-path.ts";
-import { assertSameDatabase, type DatabaseId, parseResourceName } from "../model/path.ts";
+import { assertSameDatabase, type DatabaseId, parseResourceName, validateSegment } from "../model/path.ts";
 import { compareUtf8 } from "../model/strings.ts";
 import type { Value } from "../model/values.ts";
 import type {
@@ -212,6 +212,7 @@ export function parseQuery(db: DatabaseId, parentName: string, q: ProtoStructure
   if (collectionId === "" && !allDescendants)
     throw invalidArgument("A collection query needs a collection id.");
   if (collectionId.includes("/")) throw invalidArgument(`Invalid collection id "${collectionId}".`);
+  if (collectionId !== "") validateSegment(collectionId, collectionId);
   if (q.findNearest) throw invalidArgument("Vector search (find_nearest) is not supported by this emulator.");
   const filter = q.where ? parseFilter(q.where) : undefined;
   const explicit: OrderBy[] = (q.orderBy ?? []).map((o) => {

@@ -1,5 +1,7 @@
 import type http from "node:http";
 import type { EmulatorCore } from "../emulator-core.ts";
+import { firestoreRestApi, type RpcImplementations } from "../rest/api.ts";
+import { handleCors } from "../rest/cors.ts";
 
 const CLEAR_ROUTE = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/documents\/?$/;
 
@@ -11,12 +13,19 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 /**
  * The HTTP/1.1 routes the official emulator serves next to gRPC:
- * `GET /` answers "Ok" (readiness probes) and
- * `DELETE /emulator/v1/projects/{p}/databases/{d}/documents` deletes every document of that database.
+ * `GET /` answers "Ok" (readiness probes),
+ * `DELETE /emulator/v1/projects/{p}/databases/{d}/documents` deletes every document of that database,
+ * and `/v1/...` is the Firestore REST API (src/rest/).
  */
-export function restHandler(core: EmulatorCore) {
+export function restHandler(core: EmulatorCore, implementations: RpcImplementations) {
+  const api = firestoreRestApi(implementations);
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (handleCors(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith("/v1/")) {
+      void api(req, res);
+      return;
+    }
     const path = decodeURIComponent(url.pathname);
     const clear = CLEAR_ROUTE.exec(path);
     if (req.method === "GET" && path === "/") {

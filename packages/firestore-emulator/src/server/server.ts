@@ -37,9 +37,11 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
   });
-  grpcServer.addService(firestoreServiceDefinition(), firestoreImplementation(core));
+  const implementation = firestoreImplementation(core);
+  grpcServer.addService(firestoreServiceDefinition(), implementation);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const httpServer = http.createServer(restHandler(core));
+  // REST runs the very same handlers (each carries its transport-independent `rpc`).
+  const httpServer = http.createServer(restHandler(core, implementation));
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);

@@ -7,6 +7,7 @@ import type { ProtoTransactionOptions, ProtoWrite, ProtoWriteResult } from "../p
 import type { CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf, runInRequest } from "./request-context.ts";
 import { grpcError, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
@@ -50,6 +51,7 @@ function writeStream(core: EmulatorCore) {
     let queue: Promise<void> = Promise.resolve();
     let ended = false;
     const token = () => Buffer.from(`${streamId}:${++counter}`);
+    const context = contextOf(call.metadata);
     const fail = (error: unknown) => {
       if (ended) return;
       ended = true;
@@ -69,7 +71,8 @@ function writeStream(core: EmulatorCore) {
           if (request.database && request.database !== databaseName(db.id)) {
             throw invalidArgument("A Write stream serves one database.");
           }
-          const result = await commitWrites(db, request.writes);
+          const target = db;
+          const result = await runInRequest(context, () => commitWrites(target, request.writes));
           if (!ended) call.write({ streamToken: token(), ...commitResponse(result) });
         } catch (error) {
           fail(error);
