@@ -9,6 +9,7 @@ export interface CliOptions {
   rules: string | undefined;
   importDir: string | undefined;
   exportOnExit: string | undefined;
+  functionsEmulator: string | undefined;
 }
 
 const schema = z.object({
@@ -19,6 +20,10 @@ const schema = z.object({
   rules: z.string().min(1).optional(),
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
+  functions_emulator: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:/\s]+):\d{1,5}$/, "expected host:port")
+    .optional(),
 });
 
 const KNOWN = new Set([
@@ -29,6 +34,7 @@ const KNOWN = new Set([
   "rules",
   "import",
   "export_on_exit",
+  "functions_emulator",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -62,9 +68,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rules: o.rules,
     importDir: o.import,
     exportOnExit: o.export_on_exit,
+    functionsEmulator: o.functions_emulator,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT]";

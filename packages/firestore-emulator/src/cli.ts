@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     singleProjectMode: options.singleProjectMode,
     ...(rules !== undefined ? { rules } : {}),
     ...(options.importDir ? { importDir: options.importDir } : {}),
+    ...(options.functionsEmulator ? { functionsEmulator: options.functionsEmulator } : {}),
   });
   if (options.importDir) console.log(`Imported data from ${options.importDir}.`);
   let stopping = false;
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (options.functionsEmulator)
+    console.log(`Document triggers are delivered to the Functions emulator at ${options.functionsEmulator}.`);
   if (rules !== undefined) console.log(`Rules loaded from ${options.rules} (stored; not enforced yet).`);
   console.log(`API endpoint: http://${emulator.address}`);
   console.log(`If you are using a library that supports the FIRESTORE_EMULATOR_HOST environment variable, run:

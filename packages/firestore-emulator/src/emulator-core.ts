@@ -1,5 +1,5 @@
 import { type DatabaseId, databaseKey } from "./model/path.ts";
-import { Database, type DatabaseOptions } from "./store/database.ts";
+import { type CommitEvent, Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
 export interface CoreOptions extends DatabaseOptions {
@@ -16,6 +16,7 @@ export class EmulatorCore {
   private readonly databases = new Map<string, Database>();
   readonly options: CoreOptions;
   private readonly warnedProjects = new Set<string>();
+  private readonly commitListeners: ((db: DatabaseId, event: CommitEvent) => void)[] = [];
 
   constructor(options: CoreOptions) {
     this.options = options;
@@ -40,8 +41,19 @@ export class EmulatorCore {
       }
       db = new Database(id, this.options);
       this.databases.set(key, db);
+      for (const listener of this.commitListeners) this.subscribe(db, listener);
     }
     return db;
+  }
+
+  /** Hears every commit of every database, present and future (synchronously, inside the commit). */
+  onCommit(listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    this.commitListeners.push(listener);
+    for (const db of this.databases.values()) this.subscribe(db, listener);
+  }
+
+  private subscribe(db: Database, listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    db.subscribe((event) => listener(db.id, event));
   }
 
   /** Every database that holds or held data. */

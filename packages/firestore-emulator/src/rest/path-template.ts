@@ -1,45 +1,15 @@
+import { matchPathPattern, type PatternToken, parsePathPattern } from "../model/path-pattern.ts";
+
 /**
  * `google.api.http` path templates (`/v1/{name=projects/*\/databases/*\/documents/*\/**}`, `...:commit`):
- * parsing, and matching a request path against them.
+ * a resource path pattern with a leading slash and an optional custom verb.
  */
-
-type Token =
-  | { readonly kind: "literal"; readonly text: string }
-  | { readonly kind: "one" } // *
-  | { readonly kind: "many" } // **
-  | { readonly kind: "variable"; readonly field: string; readonly pattern: readonly Token[] };
 
 /** A parsed template: its segments and its custom verb (the `:verb` suffix), if any. */
 export interface PathTemplate {
   readonly source: string;
-  readonly tokens: readonly Token[];
+  readonly tokens: readonly PatternToken[];
   readonly verb: string | undefined;
-}
-
-function parseSegments(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === "{") {
-      const close = text.indexOf("}", i);
-      if (close < 0) throw new Error(`Unclosed variable in path template "${text}".`);
-      const body = text.slice(i + 1, close);
-      const eq = body.indexOf("=");
-      const field = eq < 0 ? body : body.slice(0, eq);
-      const pattern = eq < 0 ? [{ kind: "one" } as Token] : parseSegments(body.slice(eq + 1));
-      tokens.push({ kind: "variable", field, pattern });
-      i = close + 1;
-    } else {
-      const end = text.indexOf("/", i);
-      const segment = end < 0 ? text.slice(i) : text.slice(i, end);
-      if (segment === "**") tokens.push({ kind: "many" });
-      else if (segment === "*") tokens.push({ kind: "one" });
-      else tokens.push({ kind: "literal", text: segment });
-      i = end < 0 ? text.length : end;
-    }
-    if (text[i] === "/") i++;
-  }
-  return tokens;
 }
 
 /** Parses a template like `/v1/{database=projects/*\/databases/*}/documents:commit`. */
@@ -51,64 +21,7 @@ export function parsePathTemplate(source: string): PathTemplate {
   const colon = source.indexOf(":", Math.max(lastSlash, lastBrace));
   const path = colon < 0 ? source : source.slice(0, colon);
   const verb = colon < 0 ? undefined : source.slice(colon + 1);
-  return { source, tokens: parseSegments(path.slice(1)), verb };
-}
-
-/** How many segments a token sequence can match: [min, max]. */
-function span(tokens: readonly Token[]): [number, number] {
-  let min = 0;
-  let max = 0;
-  for (const t of tokens) {
-    if (t.kind === "many") max = Number.POSITIVE_INFINITY;
-    else if (t.kind === "variable") {
-      const [a, b] = span(t.pattern);
-      min += a;
-      max += b;
-    } else {
-      min++;
-      max++;
-    }
-  }
-  return [min, max];
-}
-
-function matchTokens(
-  tokens: readonly Token[],
-  segments: readonly string[],
-  bindings: Map<string, string>,
-): boolean {
-  const [token, ...rest] = tokens;
-  if (!token) return segments.length === 0;
-  switch (token.kind) {
-    case "literal":
-      return segments[0] === token.text && matchTokens(rest, segments.slice(1), bindings);
-    case "one":
-      return segments.length > 0 && matchTokens(rest, segments.slice(1), bindings);
-    case "many": {
-      const [restMin] = span(rest);
-      for (let n = segments.length - restMin; n >= 0; n--) {
-        if (matchTokens(rest, segments.slice(n), bindings)) return true;
-      }
-      return false;
-    }
-    case "variable": {
-      const [min, max] = span(token.pattern);
-      const [restMin, restMax] = span(rest);
-      const from = Math.max(min, segments.length - restMax);
-      const to = Math.min(max, segments.length - restMin);
-      for (let n = to; n >= from; n--) {
-        const captured = segments.slice(0, n);
-        if (!matchTokens(token.pattern, captured, new Map())) continue;
-        const inner = new Map(bindings);
-        inner.set(token.field, captured.join("/"));
-        if (matchTokens(rest, segments.slice(n), inner)) {
-          for (const [k, v] of inner) bindings.set(k, v);
-          return true;
-        }
-      }
-      return false;
-    }
-  }
+  return { source, tokens: parsePathPattern(path.slice(1)), verb };
 }
 
 /**
@@ -121,8 +34,7 @@ export function matchPathTemplate(
   verb: string | undefined,
 ): Map<string, string> | undefined {
   if (template.verb !== verb) return undefined;
-  const bindings = new Map<string, string>();
-  return matchTokens(template.tokens, segments, bindings) ? bindings : undefined;
+  return matchPathPattern(template.tokens, segments);
 }
 
 /**

@@ -3,6 +3,9 @@ import type { EmulatorCore } from "../emulator-core.ts";
 import { firestoreRestApi, type RpcImplementations } from "../rest/api.ts";
 import { handleCors } from "../rest/cors.ts";
 
+/** An HTTP route served next to the built-in ones; returns false when the request is not its. */
+export type HttpRoute = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean;
+
 const CLEAR_ROUTE = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/documents\/?$/;
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -15,9 +18,13 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
  * The HTTP/1.1 routes the official emulator serves next to gRPC:
  * `GET /` answers "Ok" (readiness probes),
  * `DELETE /emulator/v1/projects/{p}/databases/{d}/documents` deletes every document of that database,
- * and `/v1/...` is the Firestore REST API (src/rest/).
+ * `/v1/...` is the Firestore REST API (src/rest/), and `extraRoutes` add more (trigger registration).
  */
-export function restHandler(core: EmulatorCore, implementations: RpcImplementations) {
+export function restHandler(
+  core: EmulatorCore,
+  implementations: RpcImplementations,
+  extraRoutes: readonly HttpRoute[] = [],
+) {
   const api = firestoreRestApi(implementations);
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (handleCors(req, res)) return;
@@ -26,6 +33,7 @@ export function restHandler(core: EmulatorCore, implementations: RpcImplementati
       void api(req, res);
       return;
     }
+    if (extraRoutes.some((route) => route(req, res, url))) return;
     const path = decodeURIComponent(url.pathname);
     const clear = CLEAR_ROUTE.exec(path);
     if (req.method === "GET" && path === "/") {

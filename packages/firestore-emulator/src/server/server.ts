@@ -7,7 +7,7 @@ import { documentHandlers } from "./documents.ts";
 import { listenHandler } from "./listen.ts";
 import { routeConnection } from "./port-mux.ts";
 import { queryHandlers } from "./queries.ts";
-import { restHandler } from "./rest.ts";
+import { type HttpRoute, restHandler } from "./rest.ts";
 import { writeHandlers } from "./writes.ts";
 
 /** A listening emulator server: its address and how to stop it. */
@@ -32,7 +32,12 @@ function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImpleme
  * through a connection injector, so framing, flow control and keepalive are the library's; we only
  * route each accepted socket by its first bytes.
  */
-export async function listen(core: EmulatorCore, host: string, port: number): Promise<ListeningServer> {
+export async function listen(
+  core: EmulatorCore,
+  host: string,
+  port: number,
+  extraRoutes: readonly HttpRoute[] = [],
+): Promise<ListeningServer> {
   const grpcServer = new grpc.Server({
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
@@ -41,7 +46,7 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
   grpcServer.addService(firestoreServiceDefinition(), implementation);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   // REST runs the very same handlers (each carries its transport-independent `rpc`).
-  const httpServer = http.createServer(restHandler(core, implementation));
+  const httpServer = http.createServer(restHandler(core, implementation, extraRoutes));
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);

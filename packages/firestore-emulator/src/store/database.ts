@@ -38,6 +38,8 @@ export interface ReadResult<T> {
 export interface CommitEvent {
   readonly commitTime: Micros;
   readonly changes: readonly DocumentChange[];
+  /** Set when the emulator's clear endpoint deleted everything (listeners see it; triggers do not). */
+  readonly reason?: "clear";
 }
 
 /** The result of a commit. */
@@ -358,7 +360,7 @@ export class Database {
     for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
     const commitTime = this.clock.next();
     this.store.clear();
-    if (changes.length > 0) this.publish({ commitTime, changes });
+    if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
   }
 
   /** Loads documents as they are (import), without notifying anyone. */
