@@ -195,6 +195,13 @@ describe("proto3 JSON encoding", () => {
       fields: { t: { timestampValue: "yesterday" } },
     });
     expect(badTime.status).toBe(400);
+    const deep = await call(
+      "POST",
+      `${DOCS}:commit`,
+      `{"writes":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+    );
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.message).toContain("Nesting deeper than");
     const notJson = await call("POST", `${DOCS}:commit`, "{not json");
     expect(notJson.status).toBe(400);
     expect((await call("GET", `${DOCS}/enc/4`)).status).toBe(404);

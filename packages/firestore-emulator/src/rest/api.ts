@@ -3,6 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs";
 import { Code, FirestoreError, invalidArgument, type StatusCode, toStatus } from "../errors.ts";
 import { firestoreProtos } from "../proto/load.ts";
+import { readBody } from "../server/http-body.ts";
 import type { Rpc } from "../server/rpc.ts";
 import { fieldFromQueryText, fieldNamed, type Json, messageFromJson, messageToJson } from "./json-codec.ts";
 import { matchPathTemplate, splitRequestPath } from "./path-template.ts";
@@ -80,31 +81,46 @@ function sendJson(res: http.ServerResponse, status: number, body: Json): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new FirestoreError(Code.RESOURCE_EXHAUSTED, "Request payload size exceeds the limit."));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+function readRequestBody(req: http.IncomingMessage): Promise<string> {
+  return readBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new FirestoreError(Code.RESOURCE_EXHAUSTED, "Request payload size exceeds the limit."),
+  );
+}
+
+/**
+ * Deepest nesting a body may have. Firestore values nest at most 20 maps or arrays (3 JSON levels each);
+ * the decoder recurses per level, so a hostile body must not reach it.
+ */
+const MAX_JSON_DEPTH = 128;
+
+/** How deeply a parsed JSON value nests, measured without recursion. */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) break;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function parseJsonBody(text: string): unknown {
   if (text.trim() === "") return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw invalidArgument(`Invalid JSON payload received. ${(error as Error).message}`);
   }
+  if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
+    throw invalidArgument(`Invalid JSON payload received. Nesting deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  return parsed;
 }
 
 /** gRPC metadata from HTTP headers, so handlers (and rules) read the same `authorization` either way. */
@@ -194,12 +210,12 @@ async function requestOf(
 ): Promise<Record<string, unknown>> {
   let request: Record<string, unknown> = {};
   if (route.body === "*") {
-    request = messageFromJson(route.requestType, parseJsonBody(await readBody(req)));
+    request = messageFromJson(route.requestType, parseJsonBody(await readRequestBody(req)));
   } else if (route.body) {
     const field = fieldNamed(route.requestType, route.body)!;
     request[field.name] = messageFromJson(
       field.resolvedType as protobuf.Type,
-      parseJsonBody(await readBody(req)),
+      parseJsonBody(await readRequestBody(req)),
       field.name,
     );
   }

@@ -94,12 +94,15 @@ export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
           : {}),
       }
     : undefined;
-  let transforms = (w.updateTransforms ?? []).map(parseTransform);
-  if (w.verify !== undefined) {
-    if (transforms.length > 0 || w.updateMask) throw invalidArgument("A verify write cannot change fields.");
-    const path = parseDocumentNameIn(db, w.verify);
+  /** A mutation of one named document that sets no fields of its own. */
+  const fieldless = (
+    kind: "verify" | "delete" | "transform",
+    name: string,
+    transforms: Mutation["transforms"],
+  ) => {
+    const path = parseDocumentNameIn(db, name);
     return {
-      kind: "verify",
+      kind,
       path,
       name: documentName(db, path),
       fields: new Map(),
@@ -107,35 +110,22 @@ export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
       transforms,
       precondition,
     };
+  };
+  const transforms = (w.updateTransforms ?? []).map(parseTransform);
+  if (w.verify !== undefined) {
+    if (transforms.length > 0 || w.updateMask) throw invalidArgument("A verify write cannot change fields.");
+    return fieldless("verify", w.verify, transforms);
   }
   if (w.delete !== undefined) {
     if (transforms.length > 0) throw invalidArgument("A delete cannot carry transforms.");
-    const path = parseDocumentNameIn(db, w.delete);
-    return {
-      kind: "delete",
-      path,
-      name: documentName(db, path),
-      fields: new Map(),
-      mask: [],
-      transforms,
-      precondition,
-    };
+    return fieldless("delete", w.delete, transforms);
   }
   if (w.transform !== undefined) {
-    const path = parseDocumentNameIn(db, w.transform.document ?? "");
-    transforms = (w.transform.fieldTransforms ?? []).map(parseTransform);
-    if (transforms.length === 0)
+    const fieldTransforms = (w.transform.fieldTransforms ?? []).map(parseTransform);
+    if (fieldTransforms.length === 0)
       throw invalidArgument("A transform write needs at least one field transform.");
-    checkTransformPaths(transforms);
-    return {
-      kind: "transform",
-      path,
-      name: documentName(db, path),
-      fields: new Map(),
-      mask: [],
-      transforms,
-      precondition,
-    };
+    checkTransformPaths(fieldTransforms);
+    return fieldless("transform", w.transform.document ?? "", fieldTransforms);
   }
   const update = w.update!;
   const path = parseDocumentNameIn(db, update.name ?? "");

@@ -1,32 +1,23 @@
 import type http from "node:http";
 import { Code, FirestoreError, toStatus } from "../errors.ts";
+import { readBody } from "../server/http-body.ts";
 import { parseV1Trigger, parseV2Trigger, type TriggerRegistry } from "./registry.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TRIGGERS = /^\/emulator\/v1\/projects\/([^/]+)\/triggers(?:\/([^/]+))?\/?$/;
 const EVENTARC_TRIGGER = /^\/emulator\/v1\/projects\/([^/]+)\/eventarcTrigger\/?$/;
 
-function readJson(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new FirestoreError(Code.INVALID_ARGUMENT, "Trigger registration body too large."));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      try {
-        resolve(text.trim() === "" ? {} : JSON.parse(text));
-      } catch {
-        reject(new FirestoreError(Code.INVALID_ARGUMENT, "Trigger registration body is not JSON."));
-      }
-    });
-    req.on("error", reject);
-  });
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const text = await readBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new FirestoreError(Code.INVALID_ARGUMENT, "Trigger registration body too large."),
+  );
+  try {
+    return text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new FirestoreError(Code.INVALID_ARGUMENT, "Trigger registration body is not JSON.");
+  }
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
