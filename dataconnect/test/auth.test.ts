@@ -35,6 +35,12 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   WhoToFollow: {},
   MirrorAuthUser: { uid: "victim", displayName: "x" },
   SettleLikeCounts: { posts: [] },
+  SyncProfileFromFirestore: {
+    uid: "victim",
+    displayName: "x",
+    version: "2030-01-01T00:00:00Z",
+    fallbackDisplayName: "x",
+  },
   HomeFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   GlobalFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   AuthorFeed: {
@@ -61,7 +67,7 @@ describe("@auth on every social operation", () => {
   });
 
   // Server-only operations: firebase-admin runs them; no end user may.
-  const SERVER_ONLY = ["MirrorAuthUser", "SettleLikeCounts"];
+  const SERVER_ONLY = ["MirrorAuthUser", "SettleLikeCounts", "SyncProfileFromFirestore"];
 
   it("requires a signed-in, non-anonymous user for every client operation, and nobody for server ones", () => {
     for (const [name, op] of operations) {

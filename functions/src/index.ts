@@ -5,12 +5,14 @@ import { getFirestore } from "firebase-admin/firestore";
 import { onMutationExecuted } from "firebase-functions/dataconnect";
 import * as logger from "firebase-functions/logger";
 import * as functionsV1 from "firebase-functions/v1";
+import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { beforeUserCreated } from "firebase-functions/v2/identity";
 import { initialDisplayName } from "./auth/displayName.ts";
 import { likeCountSettler, likedPost } from "./counters/likeCounts.ts";
 import { socialConnector } from "./dataconnect/client.ts";
 import { createProfile, newProfile } from "./profiles/createProfile.ts";
 import { mirrorUser } from "./profiles/mirrorUser.ts";
+import { onProfileWrite } from "./profiles/syncProfile.ts";
 
 initializeApp();
 
@@ -53,3 +55,9 @@ export const onLikeRemoved = onMutationExecuted(
     if (post) await likes.add(post);
   },
 );
+
+/** Keeps the User row's display fields in step with the user's Firestore profile, in edit order. */
+export const onProfileWritten = onDocumentWritten("profiles/{uid}", async (event) => {
+  const result = await onProfileWrite(socialConnector(), event.params.uid, event.data?.after);
+  logger.info("onProfileWritten", { uid: event.params.uid, ...result });
+});

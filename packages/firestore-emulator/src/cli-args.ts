@@ -11,6 +11,7 @@ export interface CliOptions {
   exportOnExit: string | undefined;
   /** Log verbosity; 2 adds a rules evaluation report per request. */
   verbosity: number;
+  functionsEmulator: string | undefined;
 }
 
 const schema = z.object({
@@ -22,6 +23,10 @@ const schema = z.object({
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
   v: z.coerce.number().int().min(0).max(9).default(0),
+  functions_emulator: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:/\s]+):\d{1,5}$/, "expected host:port")
+    .optional(),
 });
 
 const KNOWN = new Set([
@@ -33,6 +38,7 @@ const KNOWN = new Set([
   "import",
   "export_on_exit",
   "v",
+  "functions_emulator",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -67,9 +73,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     importDir: o.import,
     exportOnExit: o.export_on_exit,
     verbosity: o.v,
+    functionsEmulator: o.functions_emulator,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [-v=2]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [-v=2]";

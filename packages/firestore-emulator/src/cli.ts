@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       reportRules: options.verbosity >= 2,
       log: (m) => console.log(m),
       ...(options.importDir ? { importDir: options.importDir } : {}),
+      ...(options.functionsEmulator ? { functionsEmulator: options.functionsEmulator } : {}),
     });
   } catch (error) {
     if (error instanceof RulesCompileError) {
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (options.functionsEmulator)
+    console.log(`Document triggers are delivered to the Functions emulator at ${options.functionsEmulator}.`);
   if (options.rules)
     console.log(`Rules loaded from ${options.rules}; enforced on client requests and reloaded on change.`);
   else console.log("No rules file given: every read and write is allowed until rules are set.");

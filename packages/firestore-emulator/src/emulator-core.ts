@@ -2,7 +2,7 @@ import { type DatabaseId, databaseKey } from "./model/path.ts";
 import type { Ruleset } from "./rules/index.ts";
 import { SecurityGate } from "./security/gate.ts";
 import { RulesRegistry } from "./security/rules-registry.ts";
-import { Database, type DatabaseOptions } from "./store/database.ts";
+import { type CommitEvent, Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
 export interface CoreOptions extends DatabaseOptions {
@@ -27,6 +27,7 @@ export class EmulatorCore {
   /** Enforces the rules on client requests, for every transport. */
   readonly gate: SecurityGate;
   private readonly warnedProjects = new Set<string>();
+  private readonly commitListeners: ((db: DatabaseId, event: CommitEvent) => void)[] = [];
 
   constructor(options: CoreOptions) {
     this.options = options;
@@ -53,8 +54,19 @@ export class EmulatorCore {
       }
       db = new Database(id, this.options);
       this.databases.set(key, db);
+      for (const listener of this.commitListeners) this.subscribe(db, listener);
     }
     return db;
+  }
+
+  /** Hears every commit of every database, present and future (synchronously, inside the commit). */
+  onCommit(listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    this.commitListeners.push(listener);
+    for (const db of this.databases.values()) this.subscribe(db, listener);
+  }
+
+  private subscribe(db: Database, listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    db.subscribe((event) => listener(db.id, event));
   }
 
   /** Every database that holds or held data. */

@@ -2,7 +2,11 @@ import { EmulatorCore } from "./emulator-core.ts";
 import { exportData, importData } from "./persistence/snapshot.ts";
 import { compileRules } from "./rules/index.ts";
 import { loadAndWatchRules } from "./security/rules-file.ts";
+import { currentRequest } from "./server/request-context.ts";
 import { listen } from "./server/server.ts";
+import { TriggerDispatcher } from "./triggers/dispatcher.ts";
+import { TriggerRegistry } from "./triggers/registry.ts";
+import { handleTriggerRoute } from "./triggers/routes.ts";
 
 export { RulesCompileError, type RulesIssue } from "./rules/index.ts";
 
@@ -32,6 +36,11 @@ export interface FirestoreEmulatorOptions {
   importDir?: string;
   /** Where warnings go (default console.warn). */
   log?: (message: string) => void;
+  /**
+   * `host:port` of the Functions emulator that document triggers are delivered to (the official
+   * emulator's `--functions_emulator`). Triggers register through the `/emulator/v1/.../triggers` routes.
+   */
+  functionsEmulator?: string;
 }
 
 /** A running emulator. */
@@ -49,6 +58,8 @@ export interface RunningFirestoreEmulator {
   clear(projectId?: string): void;
   /** Writes every document to `dir/firestore-data.json`, for `importDir` on the next start. */
   exportData(dir: string): Promise<void>;
+  /** Resolves once every queued trigger delivery has finished. */
+  triggersIdle(): Promise<void>;
   /** Stops serving and closes every connection. */
   stop(): Promise<void>;
 }
@@ -71,8 +82,19 @@ export async function startFirestoreEmulator(
     ? loadAndWatchRules(core.rules, options.rulesFile, options.log ?? ((m) => console.log(m)))
     : () => {};
   if (options.importDir) await importData(core, options.importDir);
+  const triggers = new TriggerRegistry();
+  const dispatcher = new TriggerDispatcher(triggers, {
+    functionsEmulator: options.functionsEmulator,
+    log: options.log ?? ((m) => console.warn(m)),
+  });
+  // Commits run inside their request's context, which names the writer for `...WithAuthContext` events.
+  core.onCommit((db, event) => {
+    if (event.reason !== "clear") dispatcher.onCommit(db, event, currentRequest().principal);
+  });
   const host = options.host ?? "127.0.0.1";
-  const server = await listen(core, host, options.port ?? 8080);
+  const server = await listen(core, host, options.port ?? 8080, [
+    (req, res, url) => handleTriggerRoute(triggers, req, res, url),
+  ]);
   const hostForClients = host.includes(":") ? `[${host}]` : host;
   return {
     host,
@@ -90,6 +112,7 @@ export async function startFirestoreEmulator(
       else core.clear({ projectId, databaseId: "(default)" });
     },
     exportData: (dir) => exportData(core, dir),
+    triggersIdle: () => dispatcher.idle(),
     stop: () => {
       unwatch();
       return server.close();

@@ -8,6 +8,7 @@ import type { CommitGuard, CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
 import { callerOf } from "./caller.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf, runInRequest } from "./request-context.ts";
 import { grpcError, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
@@ -57,6 +58,7 @@ function writeStream(core: EmulatorCore) {
     let queue: Promise<void> = Promise.resolve();
     let ended = false;
     const token = () => Buffer.from(`${streamId}:${++counter}`);
+    const context = contextOf(call.metadata);
     const fail = (error: unknown) => {
       if (ended) return;
       ended = true;
@@ -77,11 +79,9 @@ function writeStream(core: EmulatorCore) {
           if (request.database && request.database !== databaseName(db.id)) {
             throw invalidArgument("A Write stream serves one database.");
           }
-          const result = await commitWrites(
-            db,
-            request.writes,
-            undefined,
-            core.gate.commitGuard(caller!, db, false),
+          const target = db;
+          const result = await runInRequest(context, () =>
+            commitWrites(target, request.writes, undefined, core.gate.commitGuard(caller!, target, false)),
           );
           if (!ended) call.write({ streamToken: token(), ...commitResponse(result) });
         } catch (error) {

@@ -38,6 +38,8 @@ export interface ReadResult<T> {
 export interface CommitEvent {
   readonly commitTime: Micros;
   readonly changes: readonly DocumentChange[];
+  /** Set when the emulator's clear endpoint deleted everything (listeners see it; triggers do not). */
+  readonly reason?: "clear";
 }
 
 /** The result of a commit. */
@@ -266,8 +268,9 @@ export class Database {
     const outcomes: MutationOutcome[] = [];
     for (const m of mutations) {
       if (!before.has(m.path)) before.set(m.path, this.store.get(m.path));
-      const current = working.has(m.path) ? working.get(m.path)! : before.get(m.path)!;
-      const outcome = applyMutation(m, current, commitTime);
+      const writtenEarlier = working.has(m.path);
+      const current = writtenEarlier ? working.get(m.path)! : before.get(m.path)!;
+      const outcome = applyMutation(m, current, commitTime, writtenEarlier);
       working.set(m.path, outcome.after);
       outcomes.push(outcome);
     }
@@ -377,7 +380,7 @@ export class Database {
     for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
     const commitTime = this.clock.next();
     this.store.clear();
-    if (changes.length > 0) this.publish({ commitTime, changes });
+    if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
   }
 
   /** Loads documents as they are (import), without notifying anyone. */
