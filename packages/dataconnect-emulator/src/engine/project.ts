@@ -97,28 +97,37 @@ export function compileProject(
 
 /** Brings the database's schema up to the project's, then applies `sql/*.sql` in file-name order. */
 export async function migrate(db: Database, project: CompiledProject): Promise<void> {
-  await db.transaction(async (tx) => {
-    // Unqualified names in @view(sql) and sql/*.sql resolve in the service's schema.
-    await tx.exec(
-      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(project.model.pgSchema)}; SET LOCAL search_path TO ${quoteIdent(project.model.pgSchema)}, public`,
+  const { pgSchema } = project.model;
+  await db.session(async (session) => {
+    // `sql/*.sql` may change session settings: reset them before the session serves requests.
+    session.markDirty();
+    await session.transaction(
+      async (tx) => {
+        await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(pgSchema)}`);
+        const catalog = await readCatalog(tx, pgSchema);
+        for (const statement of planMigration(project.model, catalog)) {
+          try {
+            await tx.exec(statement);
+          } catch (error) {
+            throw new Error(
+              `failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`,
+            );
+          }
+        }
+        for (const file of project.sqlFiles) {
+          try {
+            await tx.exec(file.text);
+          } catch (error) {
+            throw new Error(
+              `failed to apply ${file.path}: ${error instanceof Error ? error.message : error}`,
+            );
+          }
+        }
+      },
+      // Unqualified names in @view(sql) and sql/*.sql resolve in the service's schema; building indexes
+      // on a large table may take longer than a request may.
+      { searchPath: [pgSchema, "public"], statementTimeoutMs: 0 },
     );
-    const catalog = await readCatalog(tx, project.model.pgSchema);
-    for (const statement of planMigration(project.model, catalog)) {
-      try {
-        await tx.exec(statement);
-      } catch (error) {
-        throw new Error(
-          `failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`,
-        );
-      }
-    }
-    for (const file of project.sqlFiles) {
-      try {
-        await tx.exec(file.text);
-      } catch (error) {
-        throw new Error(`failed to apply ${file.path}: ${error instanceof Error ? error.message : error}`);
-      }
-    }
   });
 }
 
