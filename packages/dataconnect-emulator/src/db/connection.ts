@@ -20,6 +20,11 @@ export interface Connection {
   script(sql: string): Promise<{ command: string }[]>;
   /** Whether the server said, after the last statement, that a transaction block is open (or failed). */
   inTransaction(): boolean;
+  /**
+   * SQL that re-applies the settings this session had when the engine got it, beyond what `RESET ALL`
+   * restores (settings made by SET before us: PGlite's own `search_path`, our `TimeZone`).
+   */
+  readonly sessionSettings: string;
 }
 
 /** Where sessions get their connections: a pool of server connections, or the one PGlite. */

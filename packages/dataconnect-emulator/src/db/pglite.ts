@@ -1,9 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import type { Connection, ConnectionSource } from "./connection.ts";
 import type { Database } from "./database.ts";
-import { type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
-
-const SESSION_SETTINGS = "SET TimeZone = 'UTC'";
+import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
 
 /**
  * Opens embedded Postgres (PGlite) persisted in `dataDir`, or in memory without one. PGlite is one
@@ -11,8 +9,9 @@ const SESSION_SETTINGS = "SET TimeZone = 'UTC'";
  */
 export async function openPglite(dataDir?: string, options: SessionDatabaseOptions = {}): Promise<Database> {
   const pg = await PGlite.create(dataDir ? { dataDir } : {});
-  await pg.exec(SESSION_SETTINGS);
-  const connection: Connection = {
+  await pg.exec("SET TimeZone = 'UTC'");
+  const connection: Connection & { sessionSettings: string } = {
+    sessionSettings: "",
     async statement(sql, params) {
       const result = await pg.query(sql, params as unknown[]);
       return {
@@ -26,6 +25,7 @@ export async function openPglite(dataDir?: string, options: SessionDatabaseOptio
     },
     inTransaction: () => pg.isInTransaction(),
   };
+  connection.sessionSettings = await captureSessionSettings(connection);
   const source: ConnectionSource = {
     description: `pglite (${dataDir ?? "memory"})`,
     maxConnections: 1,
@@ -34,5 +34,5 @@ export async function openPglite(dataDir?: string, options: SessionDatabaseOptio
     release: () => {},
     close: () => pg.close(),
   };
-  return sessionDatabase(source, { sessionSettings: SESSION_SETTINGS, ...options });
+  return sessionDatabase(source, options);
 }

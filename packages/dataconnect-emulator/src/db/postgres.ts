@@ -3,7 +3,8 @@ import pg from "pg";
 import { RequestError } from "../errors.ts";
 import type { Connection, ConnectionSource } from "./connection.ts";
 import type { Database } from "./database.ts";
-import { type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
+import { inlineParameters } from "./inline-parameters.ts";
+import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
 
 // Return dates and timestamps as Postgres prints them; the engine formats them for the wire itself.
 const RAW_TYPES = [1082, 1114, 1184, 1083, 1266];
@@ -29,6 +30,11 @@ export interface PostgresOptions extends SessionDatabaseOptions {
   maxConnections?: number;
   /** `statement_timeout` of every session, in ms (default 15 s; 0 = none). */
   statementTimeoutMs?: number;
+  /**
+   * How statements carry their parameters: `"bound"` (extended protocol) or `"inline"` (simple protocol,
+   * literals in the text; see inline-parameters.ts). Default: inline for PGlite behind a wire gateway.
+   */
+  parameters?: "bound" | "inline";
 }
 
 /**
@@ -50,7 +56,9 @@ export async function openPostgres(
     connectionTimeoutMillis: 10_000,
   };
   // Fail now, with the server's own message, rather than on the first request.
-  const singleSession = await sharesOneSession(config);
+  const server = await probeServer(config);
+  const singleSession = server.sharesOneSession;
+  const parameters = options.parameters ?? (server.isPglite ? "inline" : "bound");
   const maxConnections = singleSession ? 1 : Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   const pool = new pg.Pool({ ...config, max: maxConnections, idleTimeoutMillis: 30_000 });
   // An idle client dropped by the server (e.g. firebase-tools stopping its gateway) must not become an
@@ -70,42 +78,48 @@ export async function openPostgres(
       }
       let connection = connections.get(client);
       if (!connection) {
-        connection = new PgConnection(client);
-        connections.set(client, connection);
-        if (singleSession) {
+        connection = new PgConnection(client, parameters);
+        try {
           // The shared session outlives our connections: a predecessor may have left a transaction open.
-          try {
-            await connection.script(`ROLLBACK; ${SESSION_SETTINGS}`);
-          } catch (error) {
-            client.release(true);
-            throw new RequestError(
-              "UNAVAILABLE",
-              `cannot prepare a session on ${description}: ${messageOf(error)}`,
-            );
-          }
+          if (singleSession) await connection.script(`ROLLBACK; ${SESSION_SETTINGS}`);
+          connection.sessionSettings = await captureSessionSettings(connection);
+        } catch (error) {
+          client.release(true);
+          throw new RequestError(
+            "UNAVAILABLE",
+            `cannot prepare a session on ${description}: ${messageOf(error)}`,
+          );
         }
+        connections.set(client, connection);
       }
       return connection;
     },
     release(connection, healthy) {
-      (connection as PgConnection).client.release(healthy ? undefined : true);
+      const { client, broken } = connection as PgConnection;
+      client.release(healthy && !broken ? undefined : true);
     },
     close: () => pool.end(),
   };
-  return sessionDatabase(source, {
-    ...(singleSession && { sessionSettings: SESSION_SETTINGS }),
-    ...options,
-  });
+  return sessionDatabase(source, options);
 }
 
 /** A pooled `pg` client, with the transaction status Postgres reports after every statement. */
 class PgConnection implements Connection {
   readonly client: pg.PoolClient;
+  readonly #parameters: "bound" | "inline";
   /** `I` idle, `T` in a transaction block, `E` in a failed one (ReadyForQuery). */
   #status = "I";
+  /** The connection reported an error outside any query: it is closed on release. */
+  broken = false;
+  sessionSettings = "";
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, parameters: "bound" | "inline") {
     this.client = client;
+    this.#parameters = parameters;
+    // While we hold it, the pool listens no more: an error here must not become an uncaught exception.
+    client.on("error", () => {
+      this.broken = true;
+    });
     (client as unknown as { connection: NodeJS.EventEmitter }).connection.on(
       "readyForQuery",
       (message: { status?: string }) => {
@@ -115,6 +129,10 @@ class PgConnection implements Connection {
   }
 
   async statement<Row>(sql: string, params: readonly unknown[]) {
+    if (this.#parameters === "inline") {
+      const result = (await this.client.query(inlineParameters(sql, params))) as pg.QueryResult;
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+    }
     // Extended protocol always, also without parameters: exactly one statement, never a script.
     const result = await this.client.query({
       text: sql,
@@ -135,30 +153,41 @@ class PgConnection implements Connection {
 }
 
 /**
- * Whether every connection to this server shares one Postgres session: a value set for one transaction on
- * one connection is visible on a second one (it is on firebase-tools' PGlite gateway, never on a real
- * server). Also the first contact, so a bad URL fails here with the server's own message.
+ * What the server is: whether every connection shares one Postgres session (a value set for one
+ * transaction on one connection is visible on a second one: so on firebase-tools' PGlite gateway, never on
+ * a real server), and whether it is PGlite behind a wire gateway (its `server_version` says so). Also the
+ * first contact, so that a bad URL fails here with the server's own message.
  */
-async function sharesOneSession(config: pg.ClientConfig): Promise<boolean> {
+async function probeServer(
+  config: pg.ClientConfig,
+): Promise<{ sharesOneSession: boolean; isPglite: boolean }> {
   const first = new pg.Client(config);
   first.on("error", () => {});
+  let serverVersion = "";
+  (first as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+    "parameterStatus",
+    (message: { parameterName?: string; parameterValue?: string }) => {
+      if (message.parameterName === "server_version") serverVersion = message.parameterValue ?? "";
+    },
+  );
   await first.connect();
+  const isPglite = /pglite/i.test(serverVersion);
   const second = new pg.Client(config);
   second.on("error", () => {});
   try {
     try {
       await second.connect();
     } catch {
-      return true; // one connection at most: treat it as one session
+      return { sharesOneSession: true, isPglite }; // one connection at most: treat it as one session
     }
-    const token = randomUUID();
-    await first.query("BEGIN");
-    await first.query("SELECT set_config('rookery.session_probe', $1, true)", [token]);
-    const { rows } = await second.query<{ v: string | null }>(
+    // Simple-protocol statements only: the gateway mishandles failed extended-protocol ones.
+    const token = randomUUID().replaceAll("-", "");
+    await first.query(`BEGIN; SELECT set_config('rookery.session_probe', '${token}', true)`);
+    const { rows } = (await second.query(
       "SELECT current_setting('rookery.session_probe', true) AS v",
-    );
+    )) as pg.QueryResult<{ v: string | null }>;
     await first.query("ROLLBACK");
-    return rows[0]?.v === token;
+    return { sharesOneSession: rows[0]?.v === token, isPglite };
   } finally {
     await Promise.allSettled([first.end(), second.end()]);
   }

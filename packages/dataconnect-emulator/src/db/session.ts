@@ -7,6 +7,7 @@ import { quoteIdent } from "../schema/model.ts";
 import type { Connection, ConnectionSource } from "./connection.ts";
 import type { Database, Queryable, Session, TransactionOptions } from "./database.ts";
 import { DEFAULT_GATE_LIMITS, Gate, type GateLimits } from "./gate.ts";
+import { literal } from "./inline-parameters.ts";
 
 /**
  * Puts a session's state back as a new session has it, in one round trip: what SQL the engine did not
@@ -16,10 +17,22 @@ import { DEFAULT_GATE_LIMITS, Gate, type GateLimits } from "./gate.ts";
 export const RESET_SESSION_SQL =
   "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; DEALLOCATE ALL; DISCARD TEMP; DISCARD SEQUENCES";
 
+/**
+ * The settings made by SET in this session so far (source `session`), as one statement that makes them
+ * again: what a reset must restore besides `RESET ALL` (on PGlite, `RESET ALL` would even drop
+ * `public` from the search path). Empty when there are none.
+ */
+export async function captureSessionSettings(connection: Pick<Connection, "statement">): Promise<string> {
+  const { rows } = await connection.statement<{ name: string; setting: string }>(
+    "SELECT name, setting FROM pg_settings WHERE source = 'session' AND context IN ('user', 'superuser') ORDER BY name",
+    [],
+  );
+  if (rows.length === 0) return "";
+  return `SELECT ${rows.map((r) => `set_config(${literal(r.name)}, ${literal(r.setting)}, false)`).join(", ")}`;
+}
+
 /** How sessions talk to their connections. */
 export interface SessionOptions {
-  /** Settings a session must have that the connection did not get at startup (PGlite: `SET TimeZone`); re-applied after a reset. */
-  sessionSettings?: string;
   /**
    * `"batched"` (default): `BEGIN` carries the transaction's mode, and its `SET LOCAL`s go in the same
    * round trip. `"separate"`: the engine's old sequence (`BEGIN`, then the settings, and `COMMIT` for
@@ -129,7 +142,7 @@ export class ConnectionSession implements Session {
   }
 
   #resetSql(): string {
-    const settings = this.#options.sessionSettings;
+    const settings = this.#connection.sessionSettings;
     return settings ? `${RESET_SESSION_SQL}; ${settings}` : RESET_SESSION_SQL;
   }
 
