@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
 import { pinnedPath, repoRoot } from "./support/repo.ts";
@@ -112,6 +113,66 @@ describe("npm start", () => {
       ).likeCount;
     }
     expect(likes).toBe(1);
+  });
+
+  it("gives every account signed up during a home-feed storm its User row (issue #10)", async () => {
+    const service = `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery`;
+    const problems: string[] = [];
+    let reading = true;
+    const reader = async (i: number) => {
+      const token = emulatorIdToken(`demo-${String(10 + i).padStart(4, "0")}`, {}, "demo-rookery");
+      const variables = {
+        beforeTime: "9999-12-31T23:59:59Z",
+        beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+      };
+      while (reading) {
+        const res = await fetch(`${service}/connectors/social:executeQuery`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-firebase-auth-token": token },
+          body: JSON.stringify({ operationName: "HomeFeed", variables }),
+        });
+        const text = await res.text();
+        if (res.status !== 200 || text.includes('"errors"')) problems.push(`HomeFeed: ${text.slice(0, 200)}`);
+      }
+    };
+    const readers = Array.from({ length: 6 }, (_, i) => reader(i));
+    const signUp = async (i: number) => {
+      const res = await fetch(
+        `http://127.0.0.1:${config.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            email: `storm-${i}@example.test`,
+            password: "storm-password",
+            returnSecureToken: true,
+          }),
+        },
+      );
+      return ((await res.json()) as { localId: string }).localId;
+    };
+    const uids = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp(i)));
+    const mirrored = async () => {
+      const res = await fetch(`${service}:executeGraphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: "query Rows($uids: [String!]) { users(where: {uid: {in: $uids}}) { uid } }",
+          variables: { uids },
+        }),
+      });
+      return ((await res.json()) as { data: { users: unknown[] } }).data.users.length;
+    };
+    let rows = 0;
+    for (let i = 0; i < 300 && rows < uids.length; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      rows = await mirrored();
+    }
+    reading = false;
+    await Promise.all(readers);
+    expect(rows).toBe(uids.length);
+    expect(problems).toEqual([]);
+    expect(output.text).not.toMatch(/read-only transaction|transaction is aborted/);
   });
 
   it("serves the Auth emulator offline", async () => {

@@ -4,7 +4,6 @@
 import packageJson from "../package.json" with { type: "json" };
 import type { Database } from "./db/database.ts";
 import type { GateLimits } from "./db/gate.ts";
-import type { SessionOptions } from "./db/session.ts";
 import { EventDelivery } from "./engine/event-delivery.ts";
 import type { MutationEventSink } from "./engine/events.ts";
 import type { VariableLimits } from "./limits/variables.ts";
@@ -90,8 +89,11 @@ export interface StartOptions {
   statementTimeoutMs?: number;
   /** Bounds on every operation's variables (default 1 MiB, 32 levels). */
   variableLimits?: VariableLimits;
-  /** `"separate"` restores the old statement sequence of transactions, for the before/after benchmark only. */
-  transactionStatements?: SessionOptions["transactionStatements"];
+  /**
+   * The engine's statement traffic before issue #10 (BEGIN and its settings in separate round trips,
+   * parameters always bound), for `bench/`'s before/after comparison only.
+   */
+  legacyDatabaseProtocol?: boolean;
   /** Project named in mutation events (default: GCLOUD_PROJECT, else `demo-project`). */
   projectId?: string;
 }
@@ -134,7 +136,10 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     databaseOptions: {
       ...(options.sessionLimits && { limits: options.sessionLimits }),
       ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
-      ...(options.transactionStatements && { transactionStatements: options.transactionStatements }),
+      ...(options.legacyDatabaseProtocol && {
+        transactionStatements: "separate" as const,
+        parameters: "bound" as const,
+      }),
     },
   });
 

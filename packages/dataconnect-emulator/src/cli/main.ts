@@ -22,7 +22,7 @@ const USAGE = `usage: dataconnect-emulator [--logtostderr] [-v=N] <command> [fla
 
 environment:
   DATACONNECT_EVENT_SINK_URLS=url[,url…]  POST a mutationExecuted CloudEvent per connector mutation there
-  DATACONNECT_TRANSACTION_STATEMENTS=separate  the old transaction statement sequence (benchmarks only)
+  DATACONNECT_DB_PROTOCOL=legacy          the statement traffic before issue #10 (for benchmarks only)
 
 commands:
   dev --config_dir=DIR [--listen=HOST:PORT[,HOST:PORT…]] [--enable_output_schema_extensions=true]
@@ -125,9 +125,7 @@ async function runDev(options: DevOptions, unknownFlags: string[], verbosity: nu
       outputGeneratedSdk: options.outputGeneratedSdk,
       logger: log,
       mutationEventSinks: eventSinksFromEnv(process.env.DATACONNECT_EVENT_SINK_URLS, httpEventSink),
-      ...(process.env.DATACONNECT_TRANSACTION_STATEMENTS === "separate" && {
-        transactionStatements: "separate" as const,
-      }),
+      legacyDatabaseProtocol: process.env.DATACONNECT_DB_PROTOCOL === "legacy",
     });
   } catch (error) {
     log.error((error as Error).message);
