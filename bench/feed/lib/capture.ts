@@ -28,6 +28,10 @@ export function capturing(db: Database): CapturingDatabase {
         fn({
           ...wrap(session, record),
           markDirty: () => session.markDirty(),
+          readOnlyQuery: (sql, params, options) => {
+            record({ sql, params });
+            return session.readOnlyQuery(sql, params, options);
+          },
           transaction: (inner, options) => session.transaction((tx) => inner(wrap(tx, record)), options),
         }),
       ),

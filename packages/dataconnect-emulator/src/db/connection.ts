@@ -18,6 +18,16 @@ export interface Connection {
   ): Promise<StatementResult<Row>>;
   /** A script of statements without parameters (simple protocol), in one round trip; one result per statement. */
   script(sql: string): Promise<{ command: string }[]>;
+  /**
+   * Where parameters can be written into the text (inline-parameters.ts): `before`, the statement and
+   * `after` as one script, in one round trip, answering the statement's result. A failure stops the script.
+   */
+  statementBetween?<Row = Record<string, unknown>>(
+    before: readonly string[],
+    sql: string,
+    params: readonly unknown[],
+    after: readonly string[],
+  ): Promise<StatementResult<Row>>;
   /** Whether the server said, after the last statement, that a transaction block is open (or failed). */
   inTransaction(): boolean;
   /**

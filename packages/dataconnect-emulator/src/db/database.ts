@@ -32,6 +32,15 @@ export interface TransactionOptions {
 export interface Session extends Queryable {
   /** Runs `fn` in one transaction: committed if it resolves (and only if Postgres says so), rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs one read-only statement in a transaction of its own (`BEGIN READ ONLY`, the settings, the
+   * statement, `ROLLBACK`): in one round trip where the connection can send it so.
+   */
+  readOnlyQuery<Row = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[],
+    options?: Omit<TransactionOptions, "readOnly">,
+  ): Promise<Row[]>;
   /** Says that SQL the engine did not write ran here (native `_execute`): its session-level effects are undone before reuse. */
   markDirty(): void;
 }

@@ -116,6 +116,19 @@ class PgConnection implements Connection {
   constructor(client: pg.PoolClient, parameters: "bound" | "inline") {
     this.client = client;
     this.#parameters = parameters;
+    if (parameters === "inline") {
+      this.statementBetween = async <Row>(
+        before: readonly string[],
+        sql: string,
+        params: readonly unknown[],
+        after: readonly string[],
+      ) => {
+        const script = [...before, inlineParameters(sql, params), ...after].join("; ");
+        const results = (await this.client.query(script)) as unknown as pg.QueryResult[];
+        const result = results[before.length]!;
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+      };
+    }
     // While we hold it, the pool listens no more: an error here must not become an uncaught exception.
     client.on("error", () => {
       this.broken = true;
@@ -141,6 +154,8 @@ class PgConnection implements Connection {
     } as pg.QueryConfig);
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
   }
+
+  statementBetween?: Connection["statementBetween"];
 
   async script(sql: string) {
     const result = (await this.client.query(sql)) as pg.QueryResult | pg.QueryResult[];

@@ -4,7 +4,7 @@
 // servers where every connection shares one Postgres session (firebase-tools' PGlite gateway).
 import { RequestError } from "../errors.ts";
 import { quoteIdent } from "../schema/model.ts";
-import type { Connection, ConnectionSource } from "./connection.ts";
+import type { Connection, ConnectionSource, StatementResult } from "./connection.ts";
 import type { Database, Queryable, Session, TransactionOptions } from "./database.ts";
 import { DEFAULT_GATE_LIMITS, Gate, type GateLimits } from "./gate.ts";
 import { literal } from "./inline-parameters.ts";
@@ -74,6 +74,39 @@ export class ConnectionSession implements Session {
 
   markDirty(): void {
     this.#dirty = true;
+  }
+
+  async readOnlyQuery<Row = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[],
+    options: Omit<TransactionOptions, "readOnly"> = {},
+  ): Promise<Row[]> {
+    const connection = this.#connection;
+    if (
+      !connection.statementBetween ||
+      this.#inTransaction ||
+      this.#options.transactionStatements === "separate"
+    ) {
+      return this.transaction((tx) => tx.query<Row>(sql, params), { ...options, readOnly: true });
+    }
+    if (connection.inTransaction()) await this.#rollback();
+    const begin = ["BEGIN READ ONLY", ...transactionSettings(options, false)];
+    let result: StatementResult<Row>;
+    try {
+      result = await connection.statementBetween<Row>(begin, sql, params, ["ROLLBACK"]);
+    } catch (error) {
+      // The script stopped at the failure, inside its transaction.
+      if (this.#connection.inTransaction()) await this.#rollback();
+      throw error;
+    }
+    if (this.#connection.inTransaction()) {
+      await this.#rollback();
+      throw new RequestError(
+        "ABORTED",
+        "a read-only statement left its transaction open; it was rolled back",
+      );
+    }
+    return result.rows;
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -218,7 +218,7 @@ async function resolveRootField(run: Run, field: CollectedField): Promise<unknow
     case "_select":
     case "_selectFirst": {
       const sql = nativeSelectSql(ctx, args.sql as string, args.params, field.name === "_selectFirst");
-      return readOnly(run, (q) => selectValue(q, `SELECT ${sql} AS v`, ctx.params.values));
+      return readOnlySelect(run, `SELECT ${sql} AS v`, ctx.params.values);
     }
     case "_execute": {
       const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
@@ -290,17 +290,21 @@ async function inServiceSchema<T>(run: Run, fn: (q: Queryable) => Promise<T>): P
 }
 
 /** Runs native `_select*` read-only, with unqualified names resolving in the service's schema. */
-async function readOnly<T>(run: Run, fn: (q: Queryable) => Promise<T>): Promise<T> {
+async function readOnlySelect(run: Run, sql: string, params: readonly (string | null)[]): Promise<unknown> {
   const { session, env } = run;
-  if (!run.inTransaction)
-    return session.transaction(fn, { readOnly: true, searchPath: nativeSearchPath(env) });
+  if (!run.inTransaction) {
+    const rows = await session.readOnlyQuery<{ v: unknown }>(sql, params, {
+      searchPath: nativeSearchPath(env),
+    });
+    return jsonValue(rows[0]?.v);
+  }
   // Inside a mutation's transaction: a savepoint scopes the read-only mode and the search path, and rolling
   // back to it (a read has nothing to keep) undoes whatever settings the SQL changed.
   await session.exec(
     `SAVEPOINT rookery_native_select; SET LOCAL transaction_read_only = on; SET LOCAL search_path TO ${nativeSearchPath(env).map(quoteIdent).join(", ")}`,
   );
   try {
-    return await fn(session);
+    return await selectValue(session, sql, params);
   } finally {
     await session.exec(
       "ROLLBACK TO SAVEPOINT rookery_native_select; RELEASE SAVEPOINT rookery_native_select",
@@ -314,7 +318,12 @@ async function selectValue(
   params: readonly (string | null)[],
 ): Promise<unknown> {
   const rows = await db.query<{ v: unknown }>(statement, params);
-  const v = rows[0]?.v ?? null;
+  return jsonValue(rows[0]?.v);
+}
+
+/** A statement's single JSON value (drivers hand `json` either parsed or as text). */
+function jsonValue(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
   return typeof v === "string" ? JSON.parse(v) : v;
 }
 

@@ -157,6 +157,25 @@ describe.each(BACKENDS)("sessions on $name", (backend) => {
     expect(await db.query("SHOW TimeZone")).toEqual([{ TimeZone: "UTC" }]);
   });
 
+  it("runs a read-only query in a transaction of its own: writes refused, settings undone, session left idle", async () => {
+    const table = await freshTable(db);
+    const rows = await db.session((s) =>
+      s.readOnlyQuery("SELECT current_setting('search_path') AS path, $1::int AS n", ["7"], {
+        searchPath: ["public"],
+      }),
+    );
+    expect(rows).toEqual([{ path: "public", n: 7 }]);
+    await expect(
+      db.session((s) =>
+        s.readOnlyQuery(`WITH w AS (INSERT INTO ${table} VALUES (1) RETURNING x) SELECT * FROM w`, []),
+      ),
+    ).rejects.toThrow(/read-only transaction/);
+    await db.session((s) => s.readOnlyQuery("SELECT set_config('TimeZone', 'Asia/Tokyo', false)", []));
+    expect(await db.query("SHOW TimeZone")).toEqual([{ TimeZone: "UTC" }]);
+    await db.command(`INSERT INTO ${table} VALUES (2)`);
+    expect(await values(db, table)).toEqual([2]);
+  });
+
   it("refuses a read-only transaction's writes", async () => {
     const table = await freshTable(db);
     await expect(
