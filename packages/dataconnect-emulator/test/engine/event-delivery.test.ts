@@ -28,7 +28,11 @@ const until = async (check: () => boolean, ms = 5000) => {
 describe("EventDelivery", () => {
   it("returns before any sink runs: publishing never waits for delivery", () => {
     let ran = false;
-    const delivery = new EventDelivery([() => void (ran = true)]);
+    const delivery = new EventDelivery([
+      () => {
+        ran = true;
+      },
+    ]);
     delivery.publish(event());
     expect(ran).toBe(false);
   });
