@@ -4,13 +4,14 @@
 // of its own (the alternative that was weighed).
 // Run: npm run bench -- dataconnect/local-stack    (REQUESTS=200 by default; ~5 minutes on 2 cores)
 import { createRequire } from "node:module";
-import net from "node:net";
+import type net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { demoUid } from "../../dataconnect/seed/demoGraph.ts";
 import { seedDemoGraph } from "../../dataconnect/seed/seed.ts";
 import { startDataConnectEmulator } from "../../packages/dataconnect-emulator/src/index.ts";
 import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
+import { freePort } from "../../test/e2e/support/ports.ts";
 import { repoRoot } from "../../test/e2e/support/repo.ts";
 import { startLocalStack } from "../lib/local-stack.ts";
 import { type LatencySummary, summarize, timeSequential } from "../lib/stats.ts";
@@ -131,15 +132,4 @@ try {
   );
 } finally {
   await embedded.stop();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

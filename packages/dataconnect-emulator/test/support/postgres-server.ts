@@ -4,10 +4,10 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../protocol/support/postgres-gateway.ts";
 
 const run = promisify(execFile);
 
@@ -116,15 +116,4 @@ async function nobody(): Promise<{ uid: number; gid: number }> {
   const { stdout: uid } = await run("id", ["-u", "nobody"]);
   const { stdout: gid } = await run("id", ["-g", "nobody"]);
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
