@@ -335,6 +335,7 @@ const SQLSTATE_CODES: [RegExp, GrpcStatus][] = [
   [/^42/, "INVALID_ARGUMENT"],
   [/^25006$/, "PERMISSION_DENIED"],
   [/^40/, "ABORTED"],
+  [/^57014$/, "DEADLINE_EXCEEDED"], // canceled by statement_timeout
 ];
 
 function toFailure(error: unknown, field: CollectedField): FieldFailure {
