@@ -131,8 +131,9 @@ class SinkQueue {
   }
 
   async #attempt(pending: Pending): Promise<void> {
-    // Never inside `publish`: the mutation's answer goes out first, whatever the sink does.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Never inside `publish`: the sink starts once the current call stack is done (a microtask, so
+    // callers that never yield to the event loop, e.g. on in-process PGlite, still see it run).
+    await Promise.resolve();
     pending.attempts++;
     try {
       await this.#sink(pending.event);

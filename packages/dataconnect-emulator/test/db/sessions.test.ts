@@ -5,10 +5,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
-import { RequestError } from "../../src/errors.ts";
 import { withDefaultUser } from "../../src/runtime/emulator.ts";
 import { type PostgresGateway, startPostgresGateway } from "../protocol/support/postgres-gateway.ts";
 import { createDatabase } from "../support/postgres-server.ts";
+
+// One gateway for the file (each one boots its own PGlite).
+let gateway: PostgresGateway | undefined;
+const sharedGateway = async () => {
+  gateway ??= await startPostgresGateway();
+  return gateway;
+};
+afterAll(() => gateway?.stop());
 
 interface Backend {
   name: string;
@@ -26,16 +33,9 @@ const BACKENDS: Backend[] = [
   {
     name: "firebase-tools' PGlite gateway",
     async open() {
-      const gateway: PostgresGateway = await startPostgresGateway();
-      const db = await openPostgres(withDefaultUser(gateway.url));
-      return {
-        db,
-        url: gateway.url,
-        close: async () => {
-          await db.close();
-          await gateway.stop();
-        },
-      };
+      const { url } = await sharedGateway();
+      const db = await openPostgres(withDefaultUser(url));
+      return { db, url, close: () => db.close() };
     },
   },
   {
@@ -187,14 +187,8 @@ describe.each(BACKENDS)("sessions on $name", (backend) => {
 });
 
 describe("firebase-tools' PGlite gateway", () => {
-  let gateway: PostgresGateway;
-  beforeAll(async () => {
-    gateway = await startPostgresGateway();
-  });
-  afterAll(() => gateway?.stop());
-
   const client = async () => {
-    const c = new pg.Client(withDefaultUser(gateway.url));
+    const c = new pg.Client(withDefaultUser((await sharedGateway()).url));
     await c.connect();
     return c;
   };
@@ -213,7 +207,7 @@ describe("firebase-tools' PGlite gateway", () => {
   });
 
   it("is detected, and gets one session, while a server gets a pool", async () => {
-    const shared = await openPostgres(withDefaultUser(gateway.url));
+    const shared = await openPostgres(withDefaultUser((await sharedGateway()).url));
     const server = await openPostgres(await createDatabase(inject("postgresUrl"), "pool"));
     try {
       expect(shared.maxSessions).toBe(1);
@@ -224,7 +218,7 @@ describe("firebase-tools' PGlite gateway", () => {
   });
 
   it("rolls back a transaction another client left open, so the engine's write is really committed", async () => {
-    const db = await openPostgres(withDefaultUser(gateway.url));
+    const db = await openPostgres(withDefaultUser((await sharedGateway()).url));
     const other = await client();
     try {
       await db.exec("CREATE TABLE stray_probe (x int)");
@@ -248,25 +242,6 @@ describe("a Postgres server", () => {
       const sleeper = db.query("SELECT pg_sleep(5)");
       expect(await db.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
       await expect(sleeper).rejects.toThrow(/statement timeout/);
-    } finally {
-      await db.close();
-    }
-  });
-});
-
-describe("back-pressure on a database", () => {
-  it("refuses operations past the waiting limit with RESOURCE_EXHAUSTED, and serves the others in turn", async () => {
-    const db = await openPglite(undefined, { limits: { maxWaiting: 2 } });
-    try {
-      let release!: () => void;
-      const holder = db.session(() => new Promise<void>((resolve) => (release = resolve)));
-      const waiting = [db.query("SELECT 1 AS n"), db.query("SELECT 2 AS n")];
-      const refused = db.query("SELECT 3 AS n");
-      await expect(refused).rejects.toBeInstanceOf(RequestError);
-      await expect(refused).rejects.toMatchObject({ status: "RESOURCE_EXHAUSTED" });
-      release();
-      await holder;
-      expect(await Promise.all(waiting)).toEqual([[{ n: 1 }], [{ n: 2 }]]);
     } finally {
       await db.close();
     }
