@@ -92,6 +92,19 @@ Object.assign(process.env, {
 });
 const relay = await startMutationEventRelay({ functionsEntry: path.join(root, "functions/lib/index.js") });
 
+// Data Connect (issue #10): firebase-tools' PGlite gateway writes each Postgres message as its own small
+// TCP write, and with Nagle's algorithm every statement then waits ~40 ms for a delayed ACK. This preload
+// gives firebase-tools' TCP servers TCP_NODELAY (see the engine's README). ROOKERY_TCP_NODELAY=off
+// leaves it out (the benchmark's "before").
+const nodelayPreload: Record<string, string> =
+  process.env.ROOKERY_TCP_NODELAY === "off"
+    ? {}
+    : {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(
+          path.join(root, "packages/dataconnect-emulator/preload/tcp-nodelay.cjs"),
+        )}`.trim(),
+      };
+
 const firebase = run(
   "firebase-tools",
   "firebase",
@@ -106,6 +119,7 @@ const firebase = run(
     ),
     DATACONNECT_EVENT_SINK_URLS: relay.url,
     METADATA_SERVER_DETECTION: "none",
+    ...nodelayPreload,
   },
 );
 // The Functions emulator registers Firestore triggers only with a Firestore emulator it started, so
