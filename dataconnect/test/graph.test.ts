@@ -95,19 +95,33 @@ describe("follows, blocks and mutes", () => {
     const seen: string[] = [];
     let cursor = { beforeTime: "9999-12-31T23:59:59Z", afterUid: "" };
     for (let page = 0; page < 5; page++) {
-      const { follows } = ok<{ follows: { createdAt: string; follower: { uid: string } }[] }>(
+      const { follows } = ok<{ follows: { createdAt: string; uid: string }[] }>(
         await s.query("bob", "Followers", { uid: "ann", ...cursor, limit: 3 }),
       );
-      seen.push(...follows.map((f) => f.follower.uid));
+      seen.push(...follows.map((f) => f.uid));
       const last = follows.at(-1);
       if (!last || follows.length < 3) break;
-      cursor = { beforeTime: last.createdAt, afterUid: last.follower.uid };
+      cursor = { beforeTime: last.createdAt, afterUid: last.uid };
     }
     expect(seen.sort()).toEqual(["bob", "cat", "dan", "eve"]);
-    const { follows } = ok<{ follows: { followee: { uid: string } }[] }>(
+    const { follows } = ok<{ follows: { uid: string }[] }>(
       await s.query("ann", "Following", { uid: "ann", beforeTime: "9999-12-31T23:59:59Z" }),
     );
-    expect(follows.map((f) => f.followee.uid)).toEqual(["bob"]);
+    expect(follows.map((f) => f.uid)).toEqual(["bob"]);
+  });
+
+  it("bounds every list: a huge limit returns one bounded page, a negative one a single row", async () => {
+    const page = (limit: number) =>
+      s.query("ann", "Followers", { uid: "ann", beforeTime: "9999-12-31T23:59:59Z", limit });
+    await s.db.exec(
+      `INSERT INTO "user" (uid, display_name) SELECT 'fan' || g, 'Fan' FROM generate_series(1, 150) g;
+       INSERT INTO follow (follower_uid, followee_uid) SELECT 'fan' || g, 'ann' FROM generate_series(1, 150) g;`,
+    );
+    expect(ok<{ follows: unknown[] }>(await page(1_000_000_000)).follows).toHaveLength(100);
+    expect(ok<{ follows: unknown[] }>(await page(-5)).follows).toHaveLength(1);
+    await s.db.exec(
+      `DELETE FROM follow WHERE follower_uid LIKE 'fan%'; DELETE FROM "user" WHERE uid LIKE 'fan%'`,
+    );
   });
 
   it("finds mutual followers and friends of friends to follow", async () => {
