@@ -144,7 +144,7 @@ describe("@auth on every social operation", () => {
     );
     expect(ok(await s.mutate("intruder", "UnlikePost", { post: post_insert.id }))).toEqual({ unliked: 0 });
     expect(ok(await s.mutate("intruder", "UnbookmarkPost", { post: post_insert.id }))).toEqual({
-      bookmark_delete: null,
+      unbookmarked: 0,
     });
     const [row] = await s.db.query(
       `SELECT content, (SELECT count(*)::int FROM "like") AS likes, (SELECT count(*)::int FROM bookmark) AS bookmarks FROM post`,
