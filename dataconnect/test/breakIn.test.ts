@@ -72,8 +72,13 @@ async function account(name: string): Promise<{ dc: DataConnect; uid: string }> 
   return { dc, uid };
 }
 
-const post = async (dc: DataConnect, content: string, visibility?: Social.Visibility) =>
-  (await sdk.createPost(dc, { content, ...(visibility ? { visibility } : {}) })).data.post_insert.id;
+const post = async (dc: DataConnect, content: string, visibility?: "PUBLIC" | "FOLLOWERS") =>
+  (
+    await sdk.createPost(dc, {
+      content,
+      ...(visibility ? { visibility: visibility as Social.Visibility } : {}),
+    })
+  ).data.post_insert.id;
 const thread = async (dc: DataConnect, id: string) =>
   postCard((await sdk.postThread(dc, { id }, fresh)).data.post);
 /** The error a refused call rejects with (its message), or "ok" if it was not refused. */

@@ -351,7 +351,7 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
   }
 
   it("still shows the visible posts that refer to hidden ones, without naming them", async () => {
-    const card = async (viewer: Viewer, id: string) =>
+    const card = async (viewer: string, id: string) =>
       ok<{ post: Record<string, unknown> | null }>(await run(viewer, "PostThread", { id })).post;
     expect(await card("stranger", ids.legacyReply!)).toMatchObject({ kind: "REPLY", replyToId: null });
     expect(await card("stranger", ids.legacyQuote!)).toMatchObject({
