@@ -107,6 +107,16 @@ const firebase = run(
 firebase.stdout?.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
   if (chunk.toString().includes("All emulators ready")) {
+    relay
+      .startSchedules()
+      .then(
+        (names) =>
+          names.length &&
+          console.log(`  Scheduled functions  ${names.join(", ")} (run here, on their schedule)`),
+      )
+      .catch((error: unknown) =>
+        console.error(`Scheduled functions not started: ${error instanceof Error ? error.message : error}`),
+      );
     if (process.env.ROOKERY_SEED !== "off") {
       seedLocalStack({ dataConnectHost: address("dataconnect"), authHost: address("auth") }).catch(
         (error: unknown) =>
