@@ -3,33 +3,24 @@
 // By default against our engine in this process on the test PostgreSQL server (real concurrency); set
 // ROOKERY_DATACONNECT_URL (e.g. http://127.0.0.1:9399 under `npm start`) to attack a running stack
 // instead. Every account is new (a random suffix), so a shared database is fine.
-import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
-import {
-  connectDataConnectEmulator,
-  type DataConnect,
-  getDataConnect,
-  QueryFetchPolicy,
-} from "firebase/data-connect";
+import type { DataConnect } from "firebase/data-connect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../packages/dataconnect-emulator/src/db/database.ts";
 import {
   type RunningEmulator,
   startDataConnectEmulator,
 } from "../../packages/dataconnect-emulator/src/index.ts";
-import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
-import { signInWithIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/web-auth.ts";
 import type * as Social from "../../web/src/dataconnect-generated/index.d.ts";
 import { bookmarksPage, feedPage, feedVariables, postCard } from "../client/feed.ts";
+import { fresh, sdk, webApps } from "./support/webApps.ts";
 import { openDatabase } from "./support.ts";
 
-const sdk = (await import("../../web/src/dataconnect-generated/esm/index.esm.js" as string)) as typeof Social;
-const fresh = { fetchPolicy: QueryFetchPolicy.SERVER_ONLY };
 const external = process.env.ROOKERY_DATACONNECT_URL;
 
 let target: URL;
 let emulator: RunningEmulator | undefined;
 let db: Database | undefined;
-const apps: FirebaseApp[] = [];
+const apps = webApps(() => ({ host: target.hostname, port: Number(target.port) }));
 const run = crypto.randomUUID().slice(0, 6);
 let accounts = 0;
 
@@ -56,18 +47,12 @@ afterAll(async () => {
   await emulator?.stop();
   await db?.close();
 });
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
-});
+afterEach(() => apps.dispose());
 
 /** A new signed-in account with a profile row: its web app's Data Connect instance and its uid. */
 async function account(name: string): Promise<{ dc: DataConnect; uid: string }> {
   const uid = `${name}-${run}-${++accounts}`;
-  const app = initializeApp({ projectId: "demo-rookery", apiKey: "fake-api-key" }, `break-in-${uid}`);
-  apps.push(app);
-  signInWithIdToken(app, uid, emulatorIdToken(uid, {}, "demo-rookery"));
-  const dc = getDataConnect(app, sdk.connectorConfig);
-  connectDataConnectEmulator(dc, target.hostname, Number(target.port));
+  const dc = apps.as(uid);
   await sdk.upsertMe(dc, { displayName: name });
   return { dc, uid };
 }

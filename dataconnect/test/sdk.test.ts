@@ -1,27 +1,16 @@
 // The social connector through the SDK we generate (`npm run generate:sdk` → web/src/dataconnect-generated),
 // the official web SDK underneath, and our emulator's HTTP protocol: what the app will do.
-import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
-import {
-  connectDataConnectEmulator,
-  type DataConnect,
-  getDataConnect,
-  QueryFetchPolicy,
-} from "firebase/data-connect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type RunningEmulator,
   startDataConnectEmulator,
 } from "../../packages/dataconnect-emulator/src/index.ts";
-import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
-import { signInWithIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/web-auth.ts";
-import type * as Social from "../../web/src/dataconnect-generated/index.d.ts";
 import { bookmarksPage, feedPage, feedVariables, postCard } from "../client/feed.ts";
-
-const sdk = (await import("../../web/src/dataconnect-generated/esm/index.esm.js" as string)) as typeof Social;
-const fresh = { fetchPolicy: QueryFetchPolicy.SERVER_ONLY };
+import { fresh, sdk, webApps } from "./support/webApps.ts";
 
 let emulator: RunningEmulator;
-const apps: FirebaseApp[] = [];
+const apps = webApps(() => ({ host: "127.0.0.1", port: emulator.addresses[0]!.port }));
+const as = apps.as;
 
 beforeAll(async () => {
   emulator = await startDataConnectEmulator({
@@ -30,22 +19,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => emulator.stop());
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
-});
-
-/** A web app on the emulator, signed in as `uid` (signed out with null). */
-function as(uid: string | null): DataConnect {
-  const app = initializeApp(
-    { projectId: "demo-rookery", apiKey: "fake-api-key" },
-    `social-sdk-${apps.length}-${Math.random()}`,
-  );
-  apps.push(app);
-  if (uid) signInWithIdToken(app, uid, emulatorIdToken(uid, {}, "demo-rookery"));
-  const dc = getDataConnect(app, sdk.connectorConfig);
-  connectDataConnectEmulator(dc, "127.0.0.1", emulator.addresses[0]!.port);
-  return dc;
-}
+afterEach(() => apps.dispose());
 
 describe("the generated SDK against the engine", () => {
   it("runs the whole social flow: profiles, posts, the graph, engagement and feeds", async () => {

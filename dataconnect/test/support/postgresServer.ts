@@ -5,10 +5,10 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { chmod, chown, mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../../../test/e2e/support/ports.ts";
 
 const run = promisify(execFile);
 
@@ -33,18 +33,6 @@ function binDir(): string {
     "PostgreSQL server binaries (initdb, pg_ctl) not found: install them (Debian: apt-get install postgresql) " +
       "or set ROOKERY_TEST_POSTGRES_URL to a server the tests may create databases on",
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Initializes and starts a cluster; resolves once it accepts connections. */
