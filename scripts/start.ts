@@ -149,6 +149,16 @@ firebase.stdout?.on("data", async (chunk: Buffer) => {
   if (text.includes("All emulators ready")) {
     ready = true;
     await syncTriggers();
+    relay
+      .startSchedules()
+      .then(
+        (names) =>
+          names.length &&
+          console.log(`  Scheduled functions  ${names.join(", ")} (run here, on their schedule)`),
+      )
+      .catch((error: unknown) =>
+        console.error(`Scheduled functions not started: ${error instanceof Error ? error.message : error}`),
+      );
     if (process.env.ROOKERY_SEED !== "off") {
       seedLocalStack({ dataConnectHost: address("dataconnect"), authHost: address("auth") }).catch(
         (error: unknown) =>
