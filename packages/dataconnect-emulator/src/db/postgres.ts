@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { RequestError } from "../errors.ts";
-import type { Connection, ConnectionSource } from "./connection.ts";
+import type { Connection, ConnectionSource, StatementResult } from "./connection.ts";
 import type { Database } from "./database.ts";
 import { inlineParameters } from "./inline-parameters.ts";
 import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
@@ -158,7 +158,7 @@ class PgConnection implements Connection {
     );
   }
 
-  async statement<Row>(sql: string, params: readonly unknown[]) {
+  async statement<Row>(sql: string, params: readonly unknown[]): Promise<StatementResult<Row>> {
     if (this.#parameters === "inline") {
       const result = (await this.client.query(inlineParameters(sql, params))) as pg.QueryResult;
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
