@@ -52,12 +52,18 @@ if (options.clean && process.argv.length === 3) {
 
 const database = await openBenchDatabase(options.databaseUrl, options.clusterDir, options.size);
 let stopEngine = async () => {};
-// Never leave the cluster running: stop it on Ctrl-C too.
+// Never leave the cluster running: stop the engine and the cluster on Ctrl-C too (a second signal
+// while stopping is ignored, or the server would outlive us).
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    void stopEngine()
-      .then(() => database.close())
-      .finally(() => process.exit(130));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      await stopEngine().catch(() => {});
+      await database.close().catch(() => {});
+      process.exit(130);
+    })();
   });
 try {
   print(describeMachine(database.description));

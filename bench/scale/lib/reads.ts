@@ -7,11 +7,11 @@ import { type Client, runOpenLoop } from "./openLoop.ts";
 import { emulatorIdToken } from "./tokens.ts";
 import { FIRST, GROUPS, homeFeedCall, type Viewer } from "./viewers.ts";
 
-/** One client reads a page every 100 ms: a user flicking through the feed quickly. */
-export const PER_CLIENT_RATE = 10;
+/** One client reads a page every 200 ms: a user flicking through the feed quickly. */
+export const PER_CLIENT_RATE = 5;
 export const CLIENTS = [1, 8, 64] as const;
 /** Seconds per cell at each client count (before --time). */
-const SECONDS: Record<number, number> = { 1: 15, 8: 8, 64: 5 };
+const SECONDS: Record<number, number> = { 1: 20, 8: 10, 64: 5 };
 
 /** One latency cell: group × page × clients. */
 export interface ReadCell {
