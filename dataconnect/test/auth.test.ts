@@ -78,7 +78,12 @@ describe("@auth on every social operation", () => {
   });
 
   // Server-only operations: firebase-admin runs them; no end user may.
-  const SERVER_ONLY = ["MirrorAuthUser", "SettleLikeCounts", "SyncProfileFromFirestore", "PendingLikeSettlements"];
+  const SERVER_ONLY = [
+    "MirrorAuthUser",
+    "SettleLikeCounts",
+    "SyncProfileFromFirestore",
+    "PendingLikeSettlements",
+  ];
 
   it("requires a signed-in, non-anonymous user for every client operation, and nobody for server ones", () => {
     for (const [name, op] of operations) {
