@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FirestoreError } from "../../src/errors.ts";
-import { firestoreMethod, firestoreProtoRoot, messageFromJson, messageToJson } from "../../src/proto/json.ts";
+import { messageFromJson, messageToJson } from "../../src/proto/json.ts";
+import { firestoreMethod, firestoreProtos } from "../../src/proto/load.ts";
 
-const root = firestoreProtoRoot();
+const root = firestoreProtos();
 const Value = root.lookupType("google.firestore.v1.Value");
 const Write = root.lookupType("google.firestore.v1.Write");
 const Target = root.lookupType("google.firestore.v1.Target");
