@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.stop());
 
+type GoogleError = { error: { code: number; status: string; message: string } };
 const url = (path: string) => `http://${emulator.address}${path}`;
 
 describe("a foreign origin", () => {
@@ -121,13 +122,13 @@ describe("errors at the front", () => {
     for (const path of [`/v1/${DOCS}/c/%E0%A4%A`, "/emulator/v1/projects/%E0%A4%A:securityRules"]) {
       const res = await fetch(url(path));
       expect(res.status).toBe(400);
-      expect((await res.json()).error.status).toBe("INVALID_ARGUMENT");
+      expect(((await res.json()) as GoogleError).error.status).toBe("INVALID_ARGUMENT");
     }
   });
 
   it("answer unknown paths with 404 in Google's error shape", async () => {
     const res = await fetch(url("/nothing/here"));
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatchObject({ code: 404, status: "NOT_FOUND" });
+    expect(((await res.json()) as GoogleError).error).toMatchObject({ code: 404, status: "NOT_FOUND" });
   });
 });

@@ -2,7 +2,7 @@
 // the same caller decoding and the same gate as gRPC, through HTTP headers.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningFirestoreEmulator } from "../../src/index.ts";
-import { clearData, startTestEmulator } from "../helpers.ts";
+import { clearData, startTestEmulator, unsignedToken } from "../helpers.ts";
 
 const PROJECT = "demo-rest-rules";
 const DOCS = `projects/${PROJECT}/databases/(default)/documents`;
@@ -21,13 +21,10 @@ beforeAll(async () => {
 afterAll(() => emulator.stop());
 beforeEach(() => clearData(emulator, PROJECT));
 
-/** An unsigned ID token, as the Auth emulator and the SDKs' mockUserToken mint them. */
-function idToken(uid: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: uid, user_id: uid, firebase: {} })}.`;
-}
+/** A user's ID token, unsigned, as the Auth emulator and the SDKs' mockUserToken mint them. */
+const idToken = (uid: string) => unsignedToken({ sub: uid, user_id: uid, firebase: {} });
 
-const as = (who: "alice" | "owner" | undefined) =>
+const as = (who: "alice" | "owner" | undefined): Record<string, string> =>
   who === undefined ? {} : { authorization: `Bearer ${who === "owner" ? "owner" : idToken(who)}` };
 
 // biome-ignore lint/suspicious/noExplicitAny: REST bodies are inspected loosely.
