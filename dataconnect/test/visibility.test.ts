@@ -308,6 +308,13 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
       expect((await run(v, "PendingLikeSettlements", {})).errors?.length).toBeGreaterThan(0);
     },
     MirrorAuthUser: async (v) => refused(v, "MirrorAuthUser", { uid: "x", displayName: "x" }),
+    SyncProfileFromFirestore: async (v) =>
+      refused(v, "SyncProfileFromFirestore", {
+        uid: "x",
+        displayName: "x",
+        version: "2030-01-01T00:00:00Z",
+        fallbackDisplayName: "x",
+      }),
     // Not about posts: they answer accounts, never a post's id or text.
     CreatePost: async (v) =>
       void expectNoLeak(v, await run(v, "CreatePost", { content: "mine" }), "CreatePost"),
