@@ -13,7 +13,7 @@ const W = 760;
 const H = 440;
 const M = { left: 70, right: 250, top: 40, bottom: 55 };
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Renders the chart; `title` on top, `note` under the x axis. */
 export function p99Chart(title: string, note: string, series: readonly Series[], targetMs = 20): string {
@@ -29,8 +29,9 @@ export function p99Chart(title: string, note: string, series: readonly Series[],
     ((Math.log10(ms) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (H - M.top - M.bottom);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${M.left}" y="22" font-size="14" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${M.left}" y="22" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
   ];
   for (let d = yMin; d <= yMax; d *= 10) {
     out.push(
@@ -45,7 +46,7 @@ export function p99Chart(title: string, note: string, series: readonly Series[],
     );
   out.push(
     `<text x="${(M.left + W - M.right) / 2}" y="${H - 18}" text-anchor="middle">accounts followed (log)</text>`,
-    `<text x="${M.left}" y="${H - 4}" font-size="10" fill="#555">${escape(note)}</text>`,
+    `<text x="${M.left}" y="${H - 4}" font-size="10" fill="#555">${escapeXml(note)}</text>`,
     `<line x1="${M.left}" x2="${W - M.right}" y1="${py(targetMs)}" y2="${py(targetMs)}" stroke="#c00" stroke-dasharray="2 3"/>`,
     `<text x="${W - M.right - 4}" y="${py(targetMs) - 4}" text-anchor="end" fill="#c00">target p99 ${targetMs} ms</text>`,
   );
@@ -58,7 +59,7 @@ export function p99Chart(title: string, note: string, series: readonly Series[],
         ([f, v]) => `<circle cx="${px(f).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3" fill="${s.color}"/>`,
       ),
       `<line x1="${W - M.right + 16}" x2="${W - M.right + 44}" y1="${M.top + 8 + k * 20}" y2="${M.top + 8 + k * 20}" stroke="${s.color}" stroke-width="2"${dash}/>`,
-      `<text x="${W - M.right + 50}" y="${M.top + 12 + k * 20}">${escape(s.label)}</text>`,
+      `<text x="${W - M.right + 50}" y="${M.top + 12 + k * 20}">${escapeXml(s.label)}</text>`,
     );
   });
   out.push("</svg>");

@@ -91,7 +91,10 @@ export async function measureThroughput(
   const tokens = new Map<number, string>();
   const token = (n: number) => {
     let t = tokens.get(n);
-    if (!t) tokens.set(n, (t = emulatorIdToken(uidOf(n))));
+    if (!t) {
+      t = emulatorIdToken(uidOf(n));
+      tokens.set(n, t);
+    }
     return t;
   };
   // A fixed pseudo-random sequence of users, so every step reads comparable feeds.
