@@ -49,9 +49,7 @@ export async function measureGroups(
           { rate, seconds: SECONDS[clients]! * time, connections: clients },
           (i) => {
             const v = members[i % members.length]!;
-            return page === "first"
-              ? homeFeedCall(v, FIRST, v.firstSize)
-              : homeFeedCall(v, v.deep, v.deepSize);
+            return page === "first" ? homeFeedCall(v, FIRST, v.firstIds) : homeFeedCall(v, v.deep, v.deepIds);
           },
         );
         const cell: ReadCell = {

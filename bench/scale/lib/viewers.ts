@@ -17,14 +17,14 @@ export interface Cursor {
   id: string;
 }
 
-/** A measured viewer: uid, group label, token, deep cursor and how long its two pages are. */
+/** A measured viewer: uid, group label, token, deep cursor and the ids its two pages must hold. */
 export interface Viewer {
   uid: string;
   group: string;
   token: string;
   deep: Cursor;
-  firstSize: number;
-  deepSize: number;
+  firstIds: string[];
+  deepIds: string[];
 }
 
 /** The newest `n` feed keys of `uid`, by LATERAL top-n per visible followee (fast for any viewer). */
@@ -64,15 +64,19 @@ export async function loadViewers(client: pg.Client, graph: Graph, perGroup: num
         group,
         token: emulatorIdToken(uid),
         deep: at,
-        firstSize: Math.min(PAGE, rows.length),
-        deepSize: Math.max(0, Math.min(PAGE, rows.length - DEEP_INDEX - 1)),
+        firstIds: rows.slice(0, PAGE).map((r) => r.id),
+        deepIds: rows.slice(DEEP_INDEX + 1, DEEP_INDEX + 1 + PAGE).map((r) => r.id),
       });
     }
   return viewers;
 }
 
-/** A HomeFeed request for `viewer` from `cursor`, checked to hold `size` cards (any page up to 20 without). */
-export function homeFeedCall(viewer: { token: string }, cursor: Cursor = FIRST, size?: number): Call {
+/**
+ * A HomeFeed request for `viewer` from `cursor`. With `expected`, the answer must be exactly those
+ * posts in that order (every measured answer is checked, not only a sample); without, any page of at
+ * most 20.
+ */
+export function homeFeedCall(viewer: { token: string }, cursor: Cursor = FIRST, expected?: string[]): Call {
   return {
     path: "/connectors/social:executeQuery",
     token: viewer.token,
@@ -81,10 +85,11 @@ export function homeFeedCall(viewer: { token: string }, cursor: Cursor = FIRST, 
       variables: { beforeTime: cursor.time, beforeId: cursor.id, limit: PAGE },
     },
     check: (_status, body) => {
-      const rows = (body as { data?: { _select?: unknown[] } }).data?._select;
+      const rows = (body as { data?: { _select?: { id?: unknown }[] } }).data?._select;
       if (!Array.isArray(rows)) return "no _select rows";
-      if (size === undefined ? rows.length > PAGE : rows.length !== size) return `a page of ${rows.length}`;
-      return undefined;
+      if (expected === undefined) return rows.length > PAGE ? `a page of ${rows.length}` : undefined;
+      if (rows.length !== expected.length) return `a page of ${rows.length}, not ${expected.length}`;
+      return rows.every((r, k) => r.id === expected[k]) ? undefined : "other posts than the expected page";
     },
   };
 }
