@@ -84,14 +84,24 @@ export async function measureWrites(
     onRow(row);
   };
 
-  // Follow, then unfollow the same pairs.
-  const followPairs = pairs(n, ordinaryUsers, 0x5eed + Math.floor(Date.now() / 1000));
+  // Follow, then unfollow the same pairs: pairs that neither follow already nor block each other (either
+  // way), so every Follow should succeed (on a small graph a random pair often follows already).
+  const candidates = pairs(Math.ceil(n * 1.2) + 100, ordinaryUsers, 0x5eed + Math.floor(Date.now() / 1000));
+  const { rows: taken } = await db.query<{ i: number }>(
+    `SELECT t.i::int AS i FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(a, b, i)
+     WHERE EXISTS (SELECT 1 FROM follow f WHERE f.follower_uid = t.a AND f.followee_uid = t.b)
+        OR EXISTS (SELECT 1 FROM block k WHERE (k.user_uid = t.a AND k.target_uid = t.b)
+                                            OR (k.user_uid = t.b AND k.target_uid = t.a))`,
+    [candidates.map(([a]) => uidOf(a)), candidates.map(([, b]) => uidOf(b))],
+  );
+  const excluded = new Set(taken.map((r) => r.i - 1));
+  const followPairs = candidates.filter((_, i) => !excluded.has(i)).slice(0, n);
   await run("Follow", (i) => {
-    const [a, b] = followPairs[i]!;
+    const [a, b] = followPairs[i % followPairs.length]!;
     return mutation("Follow", { uid: uidOf(b) }, user(uidOf(a)));
   });
   await run("Unfollow (the same pairs)", (i) => {
-    const [a, b] = followPairs[i]!;
+    const [a, b] = followPairs[i % followPairs.length]!;
     return mutation("Unfollow", { uid: uidOf(b) }, user(uidOf(a)));
   });
 
