@@ -15,7 +15,7 @@ import { p99Chart, type Series } from "./lib/chart.ts";
 import { measureConnections } from "./lib/connections.ts";
 import { openBenchDatabase } from "./lib/database.ts";
 import { startEngine } from "./lib/engine.ts";
-import { BUCKETS } from "./lib/graph.ts";
+import { BUCKETS, type Graph } from "./lib/graph.ts";
 import { describeMachine, loadAverage } from "./lib/machine.ts";
 import { Client } from "./lib/openLoop.ts";
 import { prepare } from "./lib/prepare.ts";
@@ -27,7 +27,13 @@ import {
   type ReadCell,
   sustained,
 } from "./lib/reads.ts";
-import { JOIN_SQL, measureSql, PREVIOUS_HOMEFEED_SQL, type SqlCell } from "./lib/sqlForms.ts";
+import {
+  currentHomeFeedSql,
+  JOIN_SQL,
+  measureSql,
+  PREVIOUS_HOMEFEED_SQL,
+  type SqlCell,
+} from "./lib/sqlForms.ts";
 import { bucketGroup, FIRST, GROUPS, homeFeedCall, loadViewers, referencePage } from "./lib/viewers.ts";
 import { measureHotLike, measureWrites, WRITE_CLIENTS } from "./lib/writes.ts";
 
@@ -44,7 +50,7 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const lat = (s: LatencySummary | undefined) =>
   s ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}` : "-";
 
-if (options.clean && process.argv.length === 3) {
+if (options.cleanOnly) {
   await removePostgresCluster(options.clusterDir);
   console.log(`removed ${options.clusterDir}`);
   process.exit(0);
@@ -86,8 +92,16 @@ try {
      UNION ALL SELECT 'database', '', pg_size_pretty(pg_database_size(current_database()))`,
   );
   print(`Sizes\n\n${formatTable(["table", "rows", "heap + indexes"], sizes.map(Object.values))}\n`);
-  if (options.loadOnly) process.exit(0);
+  if (options.loadOnly) await db.end();
+  else await measure(db, graph);
+} finally {
+  await stopEngine();
+  await database.close();
+  if (options.clean && database.cluster) await removePostgresCluster(options.clusterDir);
+}
 
+/** Everything after the load: the engine as a process, each part of the benchmark, the results files. */
+async function measure(db: pg.Client, graph: Graph): Promise<void> {
   const engine = await startEngine(database.url);
   stopEngine = () => engine.stop();
   log(`engine: pid ${engine.pid} on port ${engine.port}, ${ms(await engine.rssMiB())} MiB`);
@@ -169,9 +183,18 @@ try {
     const show = (c: SqlCell) =>
       console.log(`  ${c.form} ${c.group} ${c.page}: ${lat(c.latency)} timeouts ${c.timeouts}`);
     sqlCells.push(
-      ...(await measureSql(db, "HomeFeed before #18", PREVIOUS_HOMEFEED_SQL, viewers, 30, 3000, show)),
+      ...(await measureSql(
+        db,
+        [
+          { form: "HomeFeed", sql: await currentHomeFeedSql(), samples: 30 },
+          { form: "HomeFeed before #18", sql: PREVIOUS_HOMEFEED_SQL, samples: 30 },
+          { form: "seeds' JOIN form", sql: JOIN_SQL, samples: 20 },
+        ],
+        viewers,
+        3000,
+        show,
+      )),
     );
-    sqlCells.push(...(await measureSql(db, "seeds' JOIN form", JOIN_SQL, viewers, 20, 3000, show)));
     print(
       `\nFeed statements as SQL alone (one session, one at a time; a call over 3 s is cancelled): p50 / p95 / p99 / max ms\n`,
     );
@@ -184,6 +207,17 @@ try {
     const p99Of = (form: string, page: string) => (group: string) =>
       sqlCells.find((c) => c.form === form && c.group === group && c.page === page)?.latency?.p99;
     chart.push(
+      {
+        label: "HomeFeed first (SQL)",
+        color: "#2ca02c",
+        points: bucketPoints(p99Of("HomeFeed", "first")),
+      },
+      {
+        label: "HomeFeed deep (SQL)",
+        color: "#2ca02c",
+        dashed: true,
+        points: bucketPoints(p99Of("HomeFeed", "deep")),
+      },
       {
         label: "HomeFeed before #18 first (SQL)",
         color: "#999",
@@ -337,8 +371,4 @@ try {
       ),
     );
   log(`results: bench/scale/results/${name}.txt${chart.length ? ` and ${name}.svg` : ""}`);
-} finally {
-  await stopEngine();
-  await database.close();
-  if (options.clean) await removePostgresCluster(options.clusterDir);
 }

@@ -16,8 +16,10 @@ export interface ScaleOptions {
   size: GraphSize;
   /** Keep the graph already in the database (same size and seed) instead of loading it again. */
   reuse: boolean;
-  /** Remove the private cluster's folder at the end (alone: just remove it). */
+  /** Remove the private cluster's folder at the end. */
   clean: boolean;
+  /** `--clean` with nothing else to do (no flag but `--cluster`): remove the cluster, run nothing. */
+  cleanOnly: boolean;
   /** Load only, measure nothing. */
   loadOnly: boolean;
   parts: Part[];
@@ -79,6 +81,7 @@ export function parseArgs(argv: readonly string[]): ScaleOptions {
     },
     reuse: flags.has("reuse"),
     clean: flags.has("clean"),
+    cleanOnly: flags.has("clean") && [...flags.keys()].every((k) => k === "clean" || k === "cluster"),
     loadOnly: flags.has("load-only"),
     parts: parts as Part[],
     time: num("time") ?? 1,

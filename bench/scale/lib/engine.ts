@@ -42,6 +42,9 @@ export async function startEngine(databaseUrl: string, extraArgs: string[] = [])
     log = (log + d).slice(-65_536);
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  // However this process ends (an uncaught error included), the engine does not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const base = `http://127.0.0.1:${port}`;
   const serviceUrl = `${base}/v1/projects/demo-rookery/locations/us-central1/services/rookery`;
   const deadline = Date.now() + 600_000; // migrating a 23 GB database may build a new index
@@ -68,7 +71,8 @@ export async function startEngine(databaseUrl: string, extraArgs: string[] = [])
     },
     log: () => log,
     async stop() {
-      child.kill("SIGTERM");
+      process.off("exit", killOnExit);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },
   };

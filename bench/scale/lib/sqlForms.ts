@@ -1,7 +1,9 @@
 // Feed statements measured as SQL alone (one session, one at a time), next to HomeFeed over HTTP:
-// the seeds' JOIN form, and the HomeFeed statement as it was before issue #18 (both branches gated
-// on following_count, the block test as one OR, the walk probing `follow` per post, unbounded).
+// HomeFeed's page as shipped, the same as it was before issue #18 (both branches gated on
+// following_count, the block test as one OR, the walk probing `follow` per post, unbounded), and the
+// seeds' JOIN form. Keys only (no post_card projection), so the three compare like for like.
 import type pg from "pg";
+import { compileRookery, nativeSqlOf } from "../../feed/lib/project.ts";
 import { type LatencySummary, summarize } from "../../lib/stats.ts";
 import { FIRST, GROUPS, PAGE, type Viewer } from "./viewers.ts";
 
@@ -45,6 +47,14 @@ export const PREVIOUS_HOMEFEED_SQL = `WITH authors AS (
     )
     SELECT page.id FROM page ORDER BY page.created_at DESC, page.id DESC`;
 
+/** HomeFeed's page as dataconnect/connector/feeds.gql ships it, keys only (its post_card projection cut). */
+export async function currentHomeFeedSql(): Promise<string> {
+  const shipped = await nativeSqlOf(await compileRookery(), "HomeFeed");
+  const at = shipped.indexOf("SELECT c.* FROM page");
+  if (at < 0) throw new Error("HomeFeed no longer ends in `SELECT c.* FROM page …`");
+  return `${shipped.slice(0, at)}SELECT page.id FROM page ORDER BY page.created_at DESC, page.id DESC`;
+}
+
 /** One SQL cell: form × group × page; `timeouts` calls hit the statement timeout. */
 export interface SqlCell {
   form: string;
@@ -55,13 +65,22 @@ export interface SqlCell {
   n: number;
 }
 
-/** Times `sql` for up to `samples` viewers per group and page; a call over `timeoutMs` counts as a timeout. */
+/** A statement to time: its name in the tables, its SQL, and how many viewers per cell it gets. */
+export interface SqlForm {
+  form: string;
+  sql: string;
+  samples: number;
+}
+
+/**
+ * Times every form for up to `samples` viewers per group and page, the forms taking turns viewer by
+ * viewer (so none profits from caches another warmed; each cell's first viewer only warms them); a
+ * call over `timeoutMs` counts as a timeout, and after 3 in a cell that form stops there.
+ */
 export async function measureSql(
   client: pg.Client,
-  form: string,
-  sql: string,
+  forms: readonly SqlForm[],
   viewers: Viewer[],
-  samples: number,
   timeoutMs: number,
   onCell: (cell: SqlCell) => void,
 ): Promise<SqlCell[]> {
@@ -69,36 +88,41 @@ export async function measureSql(
   const cells: SqlCell[] = [];
   try {
     for (const group of GROUPS) {
-      const members = viewers.filter((v) => v.group === group).slice(0, samples);
+      const members = viewers.filter((v) => v.group === group);
       for (const page of ["first", "deep"] as const) {
-        const times: number[] = [];
-        let timeouts = 0;
+        const times = forms.map((): number[] => []);
+        const timeouts = forms.map(() => 0);
         for (const [k, v] of members.entries()) {
           const cursor = page === "first" ? FIRST : v.deep;
-          const started = performance.now();
-          try {
-            await client.query(sql, [v.uid, cursor.time, cursor.id, PAGE]);
-            if (k > 0) times.push(performance.now() - started); // the first call warms the caches
-          } catch (error) {
-            if ((error as { code?: string }).code !== "57014") throw error;
-            timeouts++;
-            if (timeouts >= 3) break; // enough to know
+          for (const [f, { sql, samples }] of forms.entries()) {
+            if (k >= samples || timeouts[f]! >= 3) continue;
+            const started = performance.now();
+            try {
+              await client.query(sql, [v.uid, cursor.time, cursor.id, PAGE]);
+              if (k > 0) times[f]!.push(performance.now() - started);
+            } catch (error) {
+              if ((error as { code?: string }).code !== "57014") throw error;
+              timeouts[f]!++;
+            }
           }
         }
-        const cell: SqlCell = {
-          form,
-          group,
-          page,
-          latency: times.length ? summarize(times) : undefined,
-          timeouts,
-          n: times.length + timeouts,
-        };
-        cells.push(cell);
-        onCell(cell);
+        for (const [f, { form }] of forms.entries()) {
+          const cell: SqlCell = {
+            form,
+            group,
+            page,
+            latency: times[f]!.length ? summarize(times[f]!) : undefined,
+            timeouts: timeouts[f]!,
+            n: times[f]!.length + timeouts[f]!,
+          };
+          cells.push(cell);
+          onCell(cell);
+        }
       }
     }
   } finally {
     await client.query("RESET statement_timeout");
   }
-  return cells;
+  const order = (c: SqlCell) => forms.findIndex((f) => f.form === c.form);
+  return cells.sort((a, b) => order(a) - order(b)); // form by form for the table (a stable sort)
 }
