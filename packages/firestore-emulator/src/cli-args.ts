@@ -9,6 +9,14 @@ export interface CliOptions {
   rules: string | undefined;
   importDir: string | undefined;
   exportOnExit: string | undefined;
+  /** Our addition: keep every acknowledged write here (journal + snapshots) across restarts and crashes. */
+  dataDir: string | undefined;
+  /** fdatasync before acknowledging (default true). */
+  fsync: boolean;
+  /** Group commit (default true); off only to measure what it saves. */
+  groupCommit: boolean;
+  /** Compact the journal into a snapshot once it holds this many bytes (default 64 MiB). */
+  compactAfterBytes: number | undefined;
 }
 
 const schema = z.object({
@@ -19,6 +27,10 @@ const schema = z.object({
   rules: z.string().min(1).optional(),
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
+  data_dir: z.string().min(1).optional(),
+  fsync: z.enum(["true", "false"]).default("true"),
+  group_commit: z.enum(["true", "false"]).default("true"),
+  compact_after_bytes: z.coerce.number().int().min(1).optional(),
 });
 
 const KNOWN = new Set([
@@ -29,6 +41,10 @@ const KNOWN = new Set([
   "rules",
   "import",
   "export_on_exit",
+  "data_dir",
+  "fsync",
+  "group_commit",
+  "compact_after_bytes",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -62,9 +78,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rules: o.rules,
     importDir: o.import,
     exportOnExit: o.export_on_exit,
+    dataDir: o.data_dir,
+    fsync: o.fsync === "true",
+    groupCommit: o.group_commit === "true",
+    compactAfterBytes: o.compact_after_bytes,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--data_dir=DIR [--fsync=false] [--group_commit=false] [--compact_after_bytes=N]]";

@@ -1,4 +1,5 @@
 import { type DatabaseId, databaseKey } from "./model/path.ts";
+import type { CommitLog } from "./store/commit-log.ts";
 import { Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
@@ -16,6 +17,7 @@ export class EmulatorCore {
   private readonly databases = new Map<string, Database>();
   readonly options: CoreOptions;
   private readonly warnedProjects = new Set<string>();
+  private commitLog: CommitLog | undefined;
 
   constructor(options: CoreOptions) {
     this.options = options;
@@ -38,7 +40,7 @@ export class EmulatorCore {
           `Warning: request for project "${id.projectId}" while running in single project mode for "${projectId}".`,
         );
       }
-      db = new Database(id, this.options);
+      db = new Database(id, this.options, this.commitLog);
       this.databases.set(key, db);
     }
     return db;
@@ -49,13 +51,24 @@ export class EmulatorCore {
     return [...this.databases.values()];
   }
 
+  /** Sends every later change of every database (present and future) to a commit log. */
+  attachCommitLog(log: CommitLog): void {
+    this.commitLog = log;
+    for (const db of this.databases.values()) db.attachCommitLog(log);
+  }
+
+  /** Whether no database holds or held any document. */
+  get isEmpty(): boolean {
+    return [...this.databases.values()].every((db) => db.store.isEmpty);
+  }
+
   /** Deletes every document of one database (the DELETE .../documents REST call). */
-  clear(id: DatabaseId): void {
-    this.databases.get(databaseKey(id))?.clear();
+  async clear(id: DatabaseId): Promise<void> {
+    await this.databases.get(databaseKey(id))?.clear();
   }
 
   /** Deletes every document of every database. */
-  clearAll(): void {
-    for (const db of this.databases.values()) db.clear();
+  async clearAll(): Promise<void> {
+    for (const db of this.databases.values()) await db.clear();
   }
 }

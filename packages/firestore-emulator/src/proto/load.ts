@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { withStrictDecoding } from "./decode.ts";
 
 /**
  * Where the Firestore v1 protos live: the ones shipped inside `@google-cloud/firestore`, so the
@@ -25,13 +26,24 @@ const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: false,
 };
 
+const SERVICE_FILE = "google/firestore/v1/firestore.proto";
 let cached: grpc.ServiceDefinition | undefined;
+let cachedStrict: grpc.ServiceDefinition | undefined;
+
+/**
+ * The service definition the server uses: request decoding that refuses malformed messages with
+ * INVALID_ARGUMENT instead of throwing (see decode.ts).
+ */
+export function strictFirestoreServiceDefinition(): grpc.ServiceDefinition {
+  cachedStrict ??= withStrictDecoding(firestoreServiceDefinition(), protosRoot(), SERVICE_FILE);
+  return cachedStrict;
+}
 
 /** The `google.firestore.v1.Firestore` service definition, loaded once per process. */
 export function firestoreServiceDefinition(): grpc.ServiceDefinition {
   if (cached) return cached;
   const root = protosRoot();
-  const definition = protoLoader.loadSync("google/firestore/v1/firestore.proto", {
+  const definition = protoLoader.loadSync(SERVICE_FILE, {
     ...LOADER_OPTIONS,
     includeDirs: [root],
   });

@@ -5,7 +5,7 @@ import { ListenSession } from "../listen/session.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTarget } from "../proto/types.ts";
 import { databaseFromName } from "./context.ts";
-import { grpcError } from "./rpc.ts";
+import { grpcError, rejectMalformed } from "./rpc.ts";
 
 interface ListenRequest {
   database?: string;
@@ -26,6 +26,7 @@ export function listenHandler(core: EmulatorCore) {
     call.on("data", (request: ListenRequest) => {
       if (ended) return;
       try {
+        rejectMalformed(request, "Listen");
         if (!session) {
           const db = databaseFromName(core, request.database);
           database = databaseName(db.id);

@@ -2,6 +2,10 @@ import type net from "node:net";
 import { Duplex } from "node:stream";
 
 const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+/** A connection that has not said which protocol it speaks within this time is closed. */
+export const FIRST_BYTES_TIMEOUT_MS = 10_000;
+/** TCP keepalive probes find peers that vanished without closing (half-open connections). */
+const TCP_KEEPALIVE_MS = 30_000;
 
 /**
  * Wraps a socket whose first bytes were already read into a Duplex that replays them. Node's HTTP/2
@@ -32,6 +36,9 @@ function replaying(socket: net.Socket, head: Buffer): Duplex {
   socket.on("end", () => duplex.push(null));
   socket.on("error", (error) => duplex.destroy(error));
   socket.on("close", () => duplex.destroy());
+  // node:http2 reports socket errors on the session; this keeps an error nobody else listens to
+  // from becoming an uncaught exception.
+  duplex.on("error", () => {});
   // grpc-js and node:http2 read these for peer information.
   Object.defineProperties(duplex, {
     remoteAddress: { get: () => socket.remoteAddress },
@@ -54,6 +61,12 @@ export function routeConnection(
 ): void {
   // Without this, small gRPC frames wait for delayed ACKs (about 40 ms per round trip).
   socket.setNoDelay(true);
+  socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
+  // Silent or half-open connections must not be held forever; once routed, HTTP/1.1 and HTTP/2
+  // have their own timeouts.
+  const onSilent = () => socket.destroy();
+  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS);
+  socket.on("timeout", onSilent);
   let head = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);
@@ -61,6 +74,8 @@ export function routeConnection(
     const isHttp2 = head.subarray(0, n).equals(HTTP2_PREFACE.subarray(0, n));
     if (isHttp2 && head.length < HTTP2_PREFACE.length) return; // need more bytes to decide
     socket.off("data", onData);
+    socket.setTimeout(0);
+    socket.off("timeout", onSilent);
     socket.pause();
     if (isHttp2) onHttp2(replaying(socket, head));
     else {

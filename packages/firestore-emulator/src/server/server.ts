@@ -2,12 +2,14 @@ import http from "node:http";
 import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import type { EmulatorCore } from "../emulator-core.ts";
-import { firestoreServiceDefinition } from "../proto/load.ts";
+import { strictFirestoreServiceDefinition } from "../proto/load.ts";
 import { documentHandlers } from "./documents.ts";
+import { IncidentLog } from "./incidents.ts";
 import { listenHandler } from "./listen.ts";
 import { routeConnection } from "./port-mux.ts";
 import { queryHandlers } from "./queries.ts";
 import { restHandler } from "./rest.ts";
+import { reportIncidentsTo } from "./rpc.ts";
 import { writeHandlers } from "./writes.ts";
 
 /** A listening emulator server: its address and how to stop it. */
@@ -16,6 +18,30 @@ export interface ListeningServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/**
+ * How connections are bounded. HTTP/2 numbers follow Google's front end (100 concurrent streams);
+ * the rest keep a slow, silent or vanished client from holding resources.
+ */
+export const CONNECTION_LIMITS = {
+  /** SETTINGS_MAX_CONCURRENT_STREAMS: further streams are refused (RST_STREAM REFUSED_STREAM). */
+  maxConcurrentStreams: 100,
+  /** An HTTP/2 connection with no call for this long is closed (GOAWAY); clients reconnect. */
+  http2IdleMs: 5 * 60_000,
+  /** HTTP/2 PING interval and how long the answer may take before the connection is dropped. */
+  http2KeepaliveMs: 30_000,
+  http2KeepaliveTimeoutMs: 20_000,
+  /** All headers of an HTTP/1.1 request must arrive within this time (slow-loris). */
+  headersTimeoutMs: 10_000,
+  /** The whole HTTP/1.1 request must arrive within this time. */
+  requestTimeoutMs: 60_000,
+  /** An idle HTTP/1.1 keep-alive connection is closed after this time. */
+  keepAliveTimeoutMs: 5_000,
+  /** Open connections beyond this are refused at once. */
+  maxConnections: 10_000,
+  /** gRPC messages are read up to this size (those over 10 MiB get production's error). */
+  maxReceiveBytes: 16 * 1024 * 1024,
+} as const;
 
 /** Every RPC of google.firestore.v1.Firestore, bound to the core. */
 function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImplementation {
@@ -27,19 +53,52 @@ function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImpleme
   } as unknown as grpc.UntypedServiceImplementation;
 }
 
+/** The status line for an HTTP/1.1 request node:http could not parse or that timed out. */
+function clientErrorResponse(error: NodeJS.ErrnoException): string {
+  if (error.code === "HPE_HEADER_OVERFLOW") return "431 Request Header Fields Too Large";
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return "408 Request Timeout";
+  return "400 Bad Request";
+}
+
 /**
  * Serves gRPC (HTTP/2, cleartext) and REST (HTTP/1.1) on one TCP port. grpc-js does the gRPC work
  * through a connection injector, so framing, flow control and keepalive are the library's; we only
  * route each accepted socket by its first bytes.
  */
-export async function listen(core: EmulatorCore, host: string, port: number): Promise<ListeningServer> {
+export async function listen(
+  core: EmulatorCore,
+  host: string,
+  port: number,
+  log: (message: string) => void = console.warn,
+): Promise<ListeningServer> {
+  const incidents = new IncidentLog(log);
+  reportIncidentsTo(incidents);
   const grpcServer = new grpc.Server({
-    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    "grpc.max_receive_message_length": CONNECTION_LIMITS.maxReceiveBytes,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
+    "grpc.max_concurrent_streams": CONNECTION_LIMITS.maxConcurrentStreams,
+    "grpc.max_connection_idle_ms": CONNECTION_LIMITS.http2IdleMs,
+    "grpc.keepalive_time_ms": CONNECTION_LIMITS.http2KeepaliveMs,
+    "grpc.keepalive_timeout_ms": CONNECTION_LIMITS.http2KeepaliveTimeoutMs,
   });
-  grpcServer.addService(firestoreServiceDefinition(), firestoreImplementation(core));
+  grpcServer.addService(strictFirestoreServiceDefinition(), firestoreImplementation(core));
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const httpServer = http.createServer(restHandler(core));
+  const httpServer = http.createServer(
+    {
+      headersTimeout: CONNECTION_LIMITS.headersTimeoutMs,
+      requestTimeout: CONNECTION_LIMITS.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    restHandler(core, incidents),
+  );
+  httpServer.keepAliveTimeout = CONNECTION_LIMITS.keepAliveTimeoutMs;
+  httpServer.on("clientError", (error: NodeJS.ErrnoException, socket: net.Socket) => {
+    incidents.report("malformed HTTP request", `${error.code ?? ""} ${error.message}`.trim());
+    if (socket.writable && !socket.destroyed) {
+      socket.end(`HTTP/1.1 ${clientErrorResponse(error)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
@@ -50,6 +109,7 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
       (s) => httpServer.emit("connection", s),
     );
   });
+  tcp.maxConnections = CONNECTION_LIMITS.maxConnections;
   await new Promise<void>((resolve, reject) => {
     tcp.once("error", reject);
     tcp.listen(port, host, () => {
@@ -57,6 +117,8 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
       resolve();
     });
   });
+  // An accept error (out of file descriptors, say) must not end the process.
+  tcp.on("error", (error) => incidents.report("connection error", error.message));
   const address = tcp.address() as net.AddressInfo;
   return {
     host,
@@ -68,6 +130,7 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
         grpcServer.forceShutdown();
         httpServer.closeAllConnections();
         for (const socket of sockets) socket.destroy();
+        incidents.close();
       }),
   };
 }

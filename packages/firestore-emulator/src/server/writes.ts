@@ -7,7 +7,7 @@ import type { ProtoTransactionOptions, ProtoWrite, ProtoWriteResult } from "../p
 import type { CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
 import { databaseFromName } from "./context.ts";
-import { grpcError, unary } from "./rpc.ts";
+import { grpcError, rejectMalformed, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
   return {
@@ -59,6 +59,7 @@ function writeStream(core: EmulatorCore) {
       queue = queue.then(async () => {
         if (ended) return;
         try {
+          rejectMalformed(request, "Write");
           if (!db) {
             db = databaseFromName(core, request.database);
             if (request.writes?.length)
