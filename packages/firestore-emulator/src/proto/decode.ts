@@ -65,7 +65,7 @@ function strictDeserializer(type: protobuf.Type): (buffer: Buffer) => unknown {
 }
 
 /** Loads the protos the way @grpc/proto-loader does (same files, same include path). */
-function loadRoot(protosRoot: string, file: string): protobuf.Root {
+export function loadRoot(protosRoot: string, file: string): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => {
     if (path.isAbsolute(target)) return target;
@@ -86,12 +86,7 @@ function loadRoot(protosRoot: string, file: string): protobuf.Root {
  * A copy of a service definition whose request deserializers are strict and never throw (see
  * `strictDeserializer`). Responses are encoded as before.
  */
-export function withStrictDecoding(
-  definition: grpc.ServiceDefinition,
-  protosRoot: string,
-  file: string,
-): grpc.ServiceDefinition {
-  const root = loadRoot(protosRoot, file);
+export function withStrictDecoding(definition: grpc.ServiceDefinition, root: protobuf.Root): grpc.ServiceDefinition {
   const service = root.lookupService("google.firestore.v1.Firestore");
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {

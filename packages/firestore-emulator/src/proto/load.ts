@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { withStrictDecoding } from "./decode.ts";
+import type protobuf from "protobufjs";
+import { loadRoot, withStrictDecoding } from "./decode.ts";
 
 /**
  * Where the Firestore v1 protos live: the ones shipped inside `@google-cloud/firestore`, so the
@@ -29,13 +30,20 @@ const LOADER_OPTIONS: protoLoader.Options = {
 const SERVICE_FILE = "google/firestore/v1/firestore.proto";
 let cached: grpc.ServiceDefinition | undefined;
 let cachedStrict: grpc.ServiceDefinition | undefined;
+let cachedRoot: protobuf.Root | undefined;
+
+/** The Firestore protos as a protobufjs root (message types by full name). */
+export function firestoreProtoRoot(): protobuf.Root {
+  cachedRoot ??= loadRoot(protosRoot(), SERVICE_FILE);
+  return cachedRoot;
+}
 
 /**
  * The service definition the server uses: request decoding that refuses malformed messages with
  * INVALID_ARGUMENT instead of throwing (see decode.ts).
  */
 export function strictFirestoreServiceDefinition(): grpc.ServiceDefinition {
-  cachedStrict ??= withStrictDecoding(firestoreServiceDefinition(), protosRoot(), SERVICE_FILE);
+  cachedStrict ??= withStrictDecoding(firestoreServiceDefinition(), firestoreProtoRoot());
   return cachedStrict;
 }
 
