@@ -2,9 +2,10 @@ import { EmulatorCore } from "./emulator-core.ts";
 import { TRANSACTION_IDLE_MS, TRANSACTION_MAX_MS } from "./limits/production.ts";
 import { DurableStore, type RecoveryReport } from "./persistence/durable-store.ts";
 import { exportData, importData } from "./persistence/export.ts";
-import { listen } from "./server/server.ts";
+import { type ConnectionLimits, listen } from "./server/server.ts";
 
 export type { RecoveryReport } from "./persistence/durable-store.ts";
+export { CONNECTION_LIMITS, type ConnectionLimits } from "./server/server.ts";
 
 /** How acknowledged writes are kept when a data directory is given. */
 export interface DurabilityOptions {
@@ -50,6 +51,8 @@ export interface FirestoreEmulatorOptions {
   importDir?: string;
   /** Where warnings go (default console.warn). */
   log?: (message: string) => void;
+  /** Tighter or looser connection limits than CONNECTION_LIMITS (tests use short timeouts). */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** A running emulator. */
@@ -121,7 +124,7 @@ export async function startFirestoreEmulator(
       }
     }
     const host = options.host ?? "127.0.0.1";
-    const server = await listen(core, host, options.port ?? 8080, log);
+    const server = await listen(core, host, options.port ?? 8080, log, options.connectionLimits);
     const hostForClients = host.includes(":") ? `[${host}]` : host;
     return {
       host,

@@ -1,4 +1,4 @@
-import { type Firestore as WebFirestore, doc, setDoc, vector } from "firebase/firestore";
+import { doc, setDoc, vector, type Firestore as WebFirestore } from "firebase/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningFirestoreEmulator, startFirestoreEmulator } from "../src/index.ts";
 import { documentSize } from "../src/limits/document.ts";
@@ -73,7 +73,9 @@ describe("document size, computed by Firestore's storage-size rules", () => {
     await admin.db.doc("limits/grow").set({ list: ["x".repeat(1_000_000)] });
     await expect(
       admin.db.doc("limits/grow").update({ list: FieldValue.arrayUnion("y".repeat(60_000)) }),
-    ).rejects.toThrow(/cannot be written because its size \(1,060,0\d\d bytes\) exceeds the maximum allowed size/);
+    ).rejects.toThrow(
+      /cannot be written because its size \(1,060,0\d\d bytes\) exceeds the maximum allowed size/,
+    );
   });
 
   it("refuses a single value over 1,048,487 bytes naming the property", async () => {
@@ -127,18 +129,25 @@ describe("field names", () => {
 
   it("accepts a 1,500-byte name and refuses 1,501 bytes", async () => {
     await commitFields("long-name", { ["n".repeat(1500)]: { integerValue: "1" } });
-    await expect(commitFields("too-long-name", { ["n".repeat(1501)]: { integerValue: "1" } })).rejects.toMatchObject(
-      { code: 3, details: "The property name is longer than 1500 bytes." },
-    );
+    await expect(
+      commitFields("too-long-name", { ["n".repeat(1501)]: { integerValue: "1" } }),
+    ).rejects.toMatchObject({ code: 3, details: "The property name is longer than 1500 bytes." });
   });
 
   it("refuses a field name that is not valid UTF-8", async () => {
     const bytes = encodeRequest("Commit", {
       database: DB,
-      writes: [{ update: { name: `${DB}/documents/limits/utf8`, fields: { "\u00e9\u00e9": { integerValue: "1" } } } }],
+      writes: [
+        {
+          update: { name: `${DB}/documents/limits/utf8`, fields: { "\u00e9\u00e9": { integerValue: "1" } } },
+        },
+      ],
     });
     // é is C3 A9 in UTF-8; C3 C3 is not UTF-8.
-    const broken = Buffer.from(bytes.toString("latin1").replace("\u00c3\u00a9\u00c3\u00a9", "\u00c3\u00c3\u00c3\u00c3"), "latin1");
+    const broken = Buffer.from(
+      bytes.toString("latin1").replace("\u00c3\u00a9\u00c3\u00a9", "\u00c3\u00c3\u00c3\u00c3"),
+      "latin1",
+    );
     const client = bareClient(emulator.address);
     try {
       expect(await sendRawRequest(client, "Commit", broken)).toEqual({
@@ -176,11 +185,15 @@ describe("index entries, commits and requests", () => {
   it("refuses a commit that touches more than 10 MiB of documents", async () => {
     const batch = admin.db.batch();
     for (let i = 0; i < 11; i++) batch.set(admin.db.doc(`big/${i}`), { s: "x".repeat(1_000_000) });
-    await expect(batch.commit()).rejects.toThrow(/Request payload size exceeds the limit|Transaction too big/);
+    await expect(batch.commit()).rejects.toThrow(
+      /Request payload size exceeds the limit|Transaction too big/,
+    );
     for (let i = 0; i < 11; i++) await admin.db.doc(`big/${i}`).set({ s: "x".repeat(1_000_000) });
     const deletes = admin.db.batch();
     for (let i = 0; i < 11; i++) deletes.delete(admin.db.doc(`big/${i}`));
-    await expect(deletes.commit()).rejects.toThrow("3 INVALID_ARGUMENT: Transaction too big. Decrease transaction size.");
+    await expect(deletes.commit()).rejects.toThrow(
+      "3 INVALID_ARGUMENT: Transaction too big. Decrease transaction size.",
+    );
     expect((await admin.db.doc("big/0").get()).exists).toBe(true);
   });
 
@@ -194,16 +207,25 @@ describe("index entries, commits and requests", () => {
 
 describe("transaction time limit", () => {
   it("expires a transaction after its time limit even while it keeps reading", async () => {
-    const short = await startFirestoreEmulator({ port: 0, projectId: PROJECT, transactionMaxMs: 400, log: () => {} });
+    const short = await startFirestoreEmulator({
+      port: 0,
+      projectId: PROJECT,
+      transactionMaxMs: 400,
+      log: () => {},
+    });
     const client = rawClient(short);
     try {
-      const { transaction } = await callUnary<{ transaction: Buffer }>(client, "BeginTransaction", { database: DB });
+      const { transaction } = await callUnary<{ transaction: Buffer }>(client, "BeginTransaction", {
+        database: DB,
+      });
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 100));
         await callUnary(client, "Commit", { database: DB, writes: [] }); // unrelated activity
       }
       await new Promise((r) => setTimeout(r, 200));
-      await expect(callUnary(client, "Commit", { database: DB, transaction, writes: [] })).rejects.toMatchObject({
+      await expect(
+        callUnary(client, "Commit", { database: DB, transaction, writes: [] }),
+      ).rejects.toMatchObject({
         details: "The referenced transaction has expired or is no longer valid.",
       });
     } finally {

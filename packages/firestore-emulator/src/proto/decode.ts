@@ -86,7 +86,10 @@ export function loadRoot(protosRoot: string, file: string): protobuf.Root {
  * A copy of a service definition whose request deserializers are strict and never throw (see
  * `strictDeserializer`). Responses are encoded as before.
  */
-export function withStrictDecoding(definition: grpc.ServiceDefinition, root: protobuf.Root): grpc.ServiceDefinition {
+export function withStrictDecoding(
+  definition: grpc.ServiceDefinition,
+  root: protobuf.Root,
+): grpc.ServiceDefinition {
   const service = root.lookupService("google.firestore.v1.Firestore");
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {

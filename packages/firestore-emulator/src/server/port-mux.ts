@@ -2,8 +2,6 @@ import type net from "node:net";
 import { Duplex } from "node:stream";
 
 const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-/** A connection that has not said which protocol it speaks within this time is closed. */
-export const FIRST_BYTES_TIMEOUT_MS = 10_000;
 /** TCP keepalive probes find peers that vanished without closing (half-open connections). */
 const TCP_KEEPALIVE_MS = 30_000;
 
@@ -58,6 +56,7 @@ export function routeConnection(
   socket: net.Socket,
   onHttp2: (stream: Duplex) => void,
   onHttp1: (socket: net.Socket) => void,
+  firstBytesTimeoutMs: number,
 ): void {
   // Without this, small gRPC frames wait for delayed ACKs (about 40 ms per round trip).
   socket.setNoDelay(true);
@@ -65,7 +64,7 @@ export function routeConnection(
   // Silent or half-open connections must not be held forever; once routed, HTTP/1.1 and HTTP/2
   // have their own timeouts.
   const onSilent = () => socket.destroy();
-  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS);
+  socket.setTimeout(firstBytesTimeoutMs);
   socket.on("timeout", onSilent);
   let head = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {

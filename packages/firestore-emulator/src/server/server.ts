@@ -19,11 +19,25 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/** How connections are bounded (see CONNECTION_LIMITS for what each one means). */
+export interface ConnectionLimits {
+  readonly maxConcurrentStreams: number;
+  readonly http2IdleMs: number;
+  readonly http2KeepaliveMs: number;
+  readonly http2KeepaliveTimeoutMs: number;
+  readonly firstBytesTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxReceiveBytes: number;
+}
+
 /**
  * How connections are bounded. HTTP/2 numbers follow Google's front end (100 concurrent streams);
  * the rest keep a slow, silent or vanished client from holding resources.
  */
-export const CONNECTION_LIMITS = {
+export const CONNECTION_LIMITS: ConnectionLimits = {
   /** SETTINGS_MAX_CONCURRENT_STREAMS: further streams are refused (RST_STREAM REFUSED_STREAM). */
   maxConcurrentStreams: 100,
   /** An HTTP/2 connection with no call for this long is closed (GOAWAY); clients reconnect. */
@@ -31,6 +45,8 @@ export const CONNECTION_LIMITS = {
   /** HTTP/2 PING interval and how long the answer may take before the connection is dropped. */
   http2KeepaliveMs: 30_000,
   http2KeepaliveTimeoutMs: 20_000,
+  /** A connection that has not said which protocol it speaks within this time is closed. */
+  firstBytesTimeoutMs: 10_000,
   /** All headers of an HTTP/1.1 request must arrive within this time (slow-loris). */
   headersTimeoutMs: 10_000,
   /** The whole HTTP/1.1 request must arrive within this time. */
@@ -41,7 +57,7 @@ export const CONNECTION_LIMITS = {
   maxConnections: 10_000,
   /** gRPC messages are read up to this size (those over 10 MiB get production's error). */
   maxReceiveBytes: 16 * 1024 * 1024,
-} as const;
+};
 
 /** Every RPC of google.firestore.v1.Firestore, bound to the core. */
 function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImplementation {
@@ -70,28 +86,34 @@ export async function listen(
   host: string,
   port: number,
   log: (message: string) => void = console.warn,
+  overrides: Partial<ConnectionLimits> = {},
 ): Promise<ListeningServer> {
+  const limits = { ...CONNECTION_LIMITS, ...overrides };
   const incidents = new IncidentLog(log);
   reportIncidentsTo(incidents);
   const grpcServer = new grpc.Server({
-    "grpc.max_receive_message_length": CONNECTION_LIMITS.maxReceiveBytes,
+    "grpc.max_receive_message_length": limits.maxReceiveBytes,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
-    "grpc.max_concurrent_streams": CONNECTION_LIMITS.maxConcurrentStreams,
-    "grpc.max_connection_idle_ms": CONNECTION_LIMITS.http2IdleMs,
-    "grpc.keepalive_time_ms": CONNECTION_LIMITS.http2KeepaliveMs,
-    "grpc.keepalive_timeout_ms": CONNECTION_LIMITS.http2KeepaliveTimeoutMs,
+    "grpc.max_concurrent_streams": limits.maxConcurrentStreams,
+    "grpc.max_connection_idle_ms": limits.http2IdleMs,
+    "grpc.keepalive_time_ms": limits.http2KeepaliveMs,
+    "grpc.keepalive_timeout_ms": limits.http2KeepaliveTimeoutMs,
   });
   grpcServer.addService(strictFirestoreServiceDefinition(), firestoreImplementation(core));
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const httpServer = http.createServer(
     {
-      headersTimeout: CONNECTION_LIMITS.headersTimeoutMs,
-      requestTimeout: CONNECTION_LIMITS.requestTimeoutMs,
-      connectionsCheckingInterval: 1_000,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs / 2),
     },
     restHandler(core, incidents),
   );
-  httpServer.keepAliveTimeout = CONNECTION_LIMITS.keepAliveTimeoutMs;
+  httpServer.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // node:http enforces headersTimeout and requestTimeout from a timer it starts when the server
+  // starts listening; this server never listens itself (the TCP server hands it connections), so
+  // start that timer here. Without it, slow-loris clients would never be cut off.
+  httpServer.emit("listening");
   httpServer.on("clientError", (error: NodeJS.ErrnoException, socket: net.Socket) => {
     incidents.report("malformed HTTP request", `${error.code ?? ""} ${error.message}`.trim());
     if (socket.writable && !socket.destroyed) {
@@ -107,12 +129,15 @@ export async function listen(
       socket,
       (stream) => injector.injectConnection(stream),
       (s) => httpServer.emit("connection", s),
+      limits.firstBytesTimeoutMs,
     );
   });
-  tcp.maxConnections = CONNECTION_LIMITS.maxConnections;
+  tcp.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     tcp.once("error", reject);
-    tcp.listen(port, host, () => {
+    // A deep accept queue, so a burst of connections is accepted (and timed out) by us rather than
+    // left half-open in the kernel.
+    tcp.listen({ port, host, backlog: 4096 }, () => {
       tcp.off("error", reject);
       resolve();
     });
@@ -129,6 +154,7 @@ export async function listen(
         injector.destroy();
         grpcServer.forceShutdown();
         httpServer.closeAllConnections();
+        httpServer.close(() => {});
         for (const socket of sockets) socket.destroy();
         incidents.close();
       }),

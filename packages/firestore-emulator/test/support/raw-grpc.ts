@@ -24,14 +24,28 @@ export interface RawOutcome {
  * Sends arbitrary bytes as the request of a unary or server-streaming Firestore RPC (no encoding on
  * our side, so malformed messages reach the server as they are) and reports the final status.
  */
-export function sendRawRequest(client: grpc.Client, method: string, bytes: Buffer, timeoutMs = 5_000): Promise<RawOutcome> {
+export function sendRawRequest(
+  client: grpc.Client,
+  method: string,
+  bytes: Buffer,
+  timeoutMs = 5_000,
+): Promise<RawOutcome> {
   const path = `/google.firestore.v1.Firestore/${method}`;
   const identity = (b: Buffer) => b;
   const options = { deadline: Date.now() + timeoutMs };
   return new Promise((resolve) => {
-    const streaming = ["BatchGetDocuments", "RunQuery", "RunAggregationQuery", "ExecutePipeline"].includes(method);
+    const streaming = ["BatchGetDocuments", "RunQuery", "RunAggregationQuery", "ExecutePipeline"].includes(
+      method,
+    );
     if (streaming) {
-      const stream = client.makeServerStreamRequest(path, identity, identity, bytes, new grpc.Metadata(), options);
+      const stream = client.makeServerStreamRequest(
+        path,
+        identity,
+        identity,
+        bytes,
+        new grpc.Metadata(),
+        options,
+      );
       stream.on("data", () => {});
       stream.on("error", (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
       stream.on("status", (s: grpc.StatusObject) => {
