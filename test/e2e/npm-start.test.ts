@@ -76,17 +76,20 @@ function firestore() {
   return { db: getFirestore(app), close: () => deleteApp(app) };
 }
 
-async function signInDemo(): Promise<number> {
+/** Calls an Auth emulator account endpoint (`signUp`, `signInWithPassword`) and returns the status. */
+async function authCall(endpoint: string, email: string, password: string): Promise<number> {
   const res = await fetch(
-    `http://127.0.0.1:${config.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`,
+    `http://127.0.0.1:${config.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:${endpoint}?key=fake-api-key`,
     {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "demo@rookery.test", password: "rookery-demo", returnSecureToken: true }),
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
     },
   );
   return res.status;
 }
+
+const signInDemo = () => authCall("signInWithPassword", "demo@rookery.test", "rookery-demo");
 
 beforeAll(async () => {
   config = await tempFirebaseConfig();
@@ -186,6 +189,7 @@ describe("npm start", () => {
   it("serves the Auth emulator offline", async () => {
     const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
     expect(res.status).toBe(200);
+    expect(await authCall("signUp", "kept@rookery.test", "kept-password")).toBe(200);
   });
 
   it("restarts the Firestore engine on its data when it dies, keeping every acknowledged write", async () => {
@@ -218,15 +222,17 @@ describe("npm start", () => {
 describe("npm start again on the same data", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ROOKERY_BUILD: "off" });
+    // No seeding: whatever accounts exist now came back from .rookery/auth.
+    stack = await startStack({ ROOKERY_BUILD: "off", ROOKERY_SEED: "off" });
   });
   afterAll(async () => {
     stack.child.kill("SIGINT");
     await stack.exit;
   });
 
-  it("keeps the Auth accounts, so the demo sign-in still works", async () => {
+  it("keeps the Auth accounts, so the demo sign-in and new accounts still work", async () => {
     expect(await signInDemo()).toBe(200);
+    expect(await authCall("signInWithPassword", "kept@rookery.test", "kept-password")).toBe(200);
   });
 
   it("keeps Firestore's data", async () => {

@@ -62,6 +62,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`Received ${signal}, shutting down.`);
+    const journal = emulator.journalStats();
+    if (journal) {
+      console.log(
+        `Journal: ${journal.records} commits written in ${journal.groupCommits} group commits since start.`,
+      );
+    }
     // Stop serving first, so the export holds every acknowledged write and nothing after it.
     const stopped = emulator
       .stop()

@@ -68,6 +68,8 @@ export interface RunningFirestoreEmulator {
   readonly recovery: RecoveryReport | undefined;
   /** Documents loaded from `importDir` (0 when skipped or absent). */
   readonly imported: number;
+  /** Journal records written and the group commits (write + fsync) that carried them (with `dataDir`). */
+  journalStats(): { records: number; groupCommits: number } | undefined;
   /** Deletes every document of a project's (default) database (default: the configured project). */
   clear(projectId?: string): Promise<void>;
   /** Writes every document to `dir/firestore-data.json`, for `importDir` on the next start. */
@@ -134,6 +136,7 @@ export async function startFirestoreEmulator(
       rules: options.rules,
       recovery,
       imported,
+      journalStats: () => store?.stats,
       async clear(projectId = options.projectId) {
         if (projectId === undefined) await core.clearAll();
         else await core.clear({ projectId, databaseId: "(default)" });

@@ -266,6 +266,11 @@ export class DurableStore implements CommitLog {
     }
   }
 
+  /** Records written and the group commits that carried them, since start. */
+  get stats(): { records: number; groupCommits: number } {
+    return { ...this.writer.stats };
+  }
+
   /** Waits for pending writes and a running compaction, then closes the files and the lock. */
   async close(): Promise<void> {
     if (this.closed) return;

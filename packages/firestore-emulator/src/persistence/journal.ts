@@ -159,6 +159,8 @@ export class JournalWriter {
   private running = false;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Records written and the group commits (write + sync) that carried them, since start. */
+  readonly stats = { records: 0, groupCommits: 0 };
 
   constructor(handle: FileHandle, bytes: number, options: JournalWriterOptions) {
     this.handle = handle;
@@ -265,6 +267,8 @@ export class JournalWriter {
       await writeFully(this.handle, data);
       if (this.options.sync) await this.handle.datasync();
       this.bytes += data.length;
+      this.stats.records += batch.length;
+      this.stats.groupCommits++;
       settle(batch, undefined);
     } catch (error) {
       try {
