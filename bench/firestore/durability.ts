@@ -20,6 +20,8 @@ const PROJECT = "demo-bench-durability";
 const SEQUENTIAL = 400;
 const CONCURRENT = 3000;
 const IN_FLIGHT = 64;
+/** Each row is the median of this many runs. */
+const ROUNDS = 3;
 
 const CONFIGURATIONS: { name: string; flags: (dir: string) => string[] }[] = [
   { name: "in memory (no --data_dir)", flags: () => [] },
@@ -70,40 +72,74 @@ const LOADS = [
   { name: `${IN_FLIGHT} in flight`, clients: IN_FLIGHT, writes: CONCURRENT },
 ];
 
-let appCount = 0;
+/** One measurement: a fresh engine in this configuration, written to under this load. */
+async function measure(
+  configuration: (typeof CONFIGURATIONS)[number],
+  load: (typeof LOADS)[number],
+  id: number,
+): Promise<{ opsPerSecond: number; p50: number; p99: number; engineOutput: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "fs-bench-durability-"));
+  const port = await freePort();
+  const engine = await startEngine(port, configuration.flags(dir));
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  const app = initializeApp({ projectId: PROJECT }, `durability-${id}`);
+  const db = getFirestore(app);
+  let result: Awaited<ReturnType<typeof runConcurrent>>;
+  try {
+    await db.doc("warm/up").set({ ok: true }); // the SDK's first call pays a one-off channel set-up
+    result = await runConcurrent(load.clients, load.writes, (i) =>
+      db.doc(`w/${i}`).set({ ...payload, n: i }),
+    );
+  } finally {
+    await deleteApp(app);
+    engine.proc.kill("SIGTERM");
+    await new Promise((r) => engine.proc.once("exit", r));
+    await rm(dir, { recursive: true, force: true });
+  }
+  // After the engine exited: its last line says how many writes each fsync carried.
+  return {
+    opsPerSecond: result.opsPerSecond,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    engineOutput: engine.output(),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+// Rounds interleave the configurations, so a noisy neighbour on a shared machine hits all of them.
+const results = new Map<string, { ops: number[]; p50: number[]; p99: number[]; perSync: string }>();
+let id = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  for (const configuration of CONFIGURATIONS) {
+    for (const load of LOADS) {
+      const key = `${configuration.name}\u0000${load.name}`;
+      const m = await measure(configuration, load, ++id);
+      const entry = results.get(key) ?? { ops: [], p50: [], p99: [], perSync: "-" };
+      entry.ops.push(m.opsPerSecond);
+      entry.p50.push(m.p50);
+      entry.p99.push(m.p99);
+      entry.perSync = writesPerSync(m.engineOutput);
+      results.set(key, entry);
+    }
+  }
+}
 for (const configuration of CONFIGURATIONS) {
   for (const load of LOADS) {
-    const dir = await mkdtemp(path.join(tmpdir(), "fs-bench-durability-"));
-    const port = await freePort();
-    const engine = await startEngine(port, configuration.flags(dir));
-    process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-    const app = initializeApp({ projectId: PROJECT }, `durability-${++appCount}`);
-    const db = getFirestore(app);
-    try {
-      await db.doc("warm/up").set({ ok: true }); // the SDK's first call pays a one-off channel set-up
-      const result = await runConcurrent(load.clients, load.writes, (i) =>
-        db.doc(`w/${i}`).set({ ...payload, n: i }),
-      );
-      rows.push([
-        configuration.name,
-        load.name,
-        String(load.writes),
-        result.opsPerSecond,
-        result.latency.p50,
-        result.latency.p99,
-      ]);
-    } finally {
-      await deleteApp(app);
-      engine.proc.kill("SIGTERM");
-      await new Promise((r) => engine.proc.once("exit", r));
-      rows.at(-1)?.push(writesPerSync(engine.output()));
-      await rm(dir, { recursive: true, force: true });
-    }
+    const r = results.get(`${configuration.name}\u0000${load.name}`)!;
+    rows.push([
+      configuration.name,
+      load.name,
+      String(load.writes),
+      median(r.ops),
+      median(r.p50),
+      median(r.p99),
+      r.perSync,
+    ]);
   }
 }
 
 console.log(
-  `Firestore engine: cost of durability per write, admin SDK set() over gRPC (${new Date().toISOString()})\n`,
+  `Firestore engine: cost of durability per write, admin SDK set() over gRPC, median of ${ROUNDS} interleaved runs (${new Date().toISOString()})\n`,
 );
 console.log(
   formatTable(["configuration", "load", "writes", "writes/s", "p50 ms", "p99 ms", "writes per fsync"], rows),
