@@ -17,7 +17,9 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-async function start(options: { dataDir?: string; importDir?: string } = {}): Promise<RunningFirestoreEmulator> {
+async function start(
+  options: { dataDir?: string; importDir?: string } = {},
+): Promise<RunningFirestoreEmulator> {
   const emulator = await startFirestoreEmulator({ port: 0, projectId: PROJECT, log: () => {}, ...options });
   cleanups.push(() => emulator.stop());
   return emulator;
@@ -34,7 +36,8 @@ describe("export and import", () => {
     const first = await start();
     const db = admin(first);
     const big = "x".repeat(1_000_000);
-    for (let i = 0; i < 12; i++) await db.doc(`big/${i}`).set({ i, big, at: new Date(i), bytes: Buffer.from([i]) });
+    for (let i = 0; i < 12; i++)
+      await db.doc(`big/${i}`).set({ i, big, at: new Date(i), bytes: Buffer.from([i]) });
     const dir = await tempDir();
     await first.exportData(dir);
     const lines = (await readFile(path.join(dir, "firestore-data.json"), "utf8")).trimEnd().split("\n");
@@ -59,7 +62,12 @@ describe("export and import", () => {
           projectId: PROJECT,
           databaseId: "(default)",
           documents: [
-            { path: "old/one", createTime: 1_000_000, updateTime: 2_000_000, fields: { n: { integerValue: "1" } } },
+            {
+              path: "old/one",
+              createTime: 1_000_000,
+              updateTime: 2_000_000,
+              fields: { n: { integerValue: "1" } },
+            },
           ],
         },
       ],
