@@ -107,7 +107,7 @@ async function writeUntilCrash(
 describe("durability: every acknowledged write survives a crash", () => {
   it("keeps every write acknowledged before a kill -9 that lands mid-load", async () => {
     const dir = await dataDir();
-    const { acked, attempted } = await writeUntilCrash(await engineOn(dir), 600, "a");
+    const { acked, attempted } = await writeUntilCrash(await engineOn(dir), 400, "a");
 
     const restarted = await engineOn(dir);
     expect(restarted.output()).toMatch(/Recovered \d+ documents and \d+ journal records/);
@@ -126,7 +126,7 @@ describe("durability: every acknowledged write survives a crash", () => {
         const values = await readValues(client(engine), [...all.keys()]);
         expect([...all].filter(([id, v]) => values.get(id) !== v)).toEqual([]);
       }
-      const { acked } = await writeUntilCrash(engine, 300, `r${round}`);
+      const { acked } = await writeUntilCrash(engine, 200, `r${round}`);
       for (const [id, v] of acked) all.set(id, v);
     }
     const final = await engineOn(dir);
