@@ -281,17 +281,17 @@ export class DurableStore implements CommitLog {
   }
 }
 
+/** Takes the directory's LOCK, unless a live emulator holds it (a stale lock is taken over). */
 async function acquireLock(dir: string): Promise<void> {
   const file = path.join(dir, LOCK_FILE);
-  try {
-    const pid = Number.parseInt(await readFile(file, "utf8"), 10);
-    if (isLiveEmulator(pid)) {
-      throw new Error(
-        `The data directory ${dir} is in use by another Firestore emulator (pid ${pid}). Stop that process first.`,
-      );
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  const holder = await readFile(file, "utf8").then(
+    (text) => Number.parseInt(text, 10),
+    () => undefined,
+  );
+  if (holder !== undefined && isLiveEmulator(holder)) {
+    throw new Error(
+      `The data directory ${dir} is in use by another Firestore emulator (pid ${holder}). Stop that process first.`,
+    );
   }
   await writeFile(file, `${process.pid}\n`);
 }
