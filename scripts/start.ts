@@ -1,14 +1,18 @@
 // `npm start`: builds what the emulators load, then runs the local stack offline until Ctrl-C:
 // our Firestore engine, and firebase-tools' Auth, Functions and Data Connect emulators, the last one
 // running our Data Connect engine (DATACONNECT_EMULATOR_BINARY_PATH) on firebase-tools' PGlite.
+// Firestore document triggers reach the Functions emulator through scripts/lib/firestoreTriggerBridge.ts;
+// mutation events and scheduled functions run in this process (scripts/lib/mutationEventRelay.ts).
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
 // ROOKERY_DATA_DIR moves the local data folder (default .rookery/). ROOKERY_SEED=off skips the demo graph.
 // ROOKERY_BUILD=off skips the build steps (when the generated SDKs and functions are known to be fresh).
 //
 // Supervision: every child runs in its own process group and is watched. If our Firestore engine
-// dies it is restarted on its data (its journal holds every acknowledged write); if the Data Connect
-// engine or firebase-tools dies the whole stack stops, saying why (firebase-tools cannot restart its
-// engine). Nothing outlives npm start: on a normal stop everything is ended in order, and a detached
+// dies it is restarted on its data (its journal holds every acknowledged write) and the Functions
+// emulator's Firestore triggers are registered with it again; if the Data Connect engine or
+// firebase-tools dies the whole stack stops, saying why (firebase-tools cannot restart its engine). The
+// relay's functions run in this process: an error one of them leaks is logged, never fatal, and the
+// schedules stop before the emulators do. Nothing outlives npm start: on a normal stop everything is ended in order, and a detached
 // watchdog ends the rest if npm start itself is killed (kill -9); a leftover from an earlier run that
 // had its watchdog killed too is ended at the next start.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -17,7 +21,8 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AuthSnapshotter, hasAuthExport } from "./lib/authSnapshot.ts";
-import { startMutationEventRelay } from "./lib/mutationEventRelay.ts";
+import { syncFirestoreTriggers } from "./lib/firestoreTriggerBridge.ts";
+import { type MutationEventRelay, startMutationEventRelay } from "./lib/mutationEventRelay.ts";
 import { type GuardedProcess, ProcessGuard, sweepProcesses } from "./lib/processGuard.ts";
 import { commandOf, descendantsOf, isAlive } from "./lib/processTree.ts";
 import { seedLocalStack } from "./seed.ts";
@@ -69,6 +74,9 @@ let exitCode = 0;
 const live = new Set<ChildProcess>();
 let firebase: ChildProcess | undefined;
 let authSnapshots: AuthSnapshotter | undefined;
+let relay: MutationEventRelay | undefined;
+/** Set once every emulator is up: from then on, the Firestore engine needs the functions' triggers. */
+let emulatorsReady = false;
 
 /** Spawns a child in its own process group, guarded by us and by the watchdog. */
 function run(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -106,12 +114,16 @@ function readyLine(child: ChildProcess, pattern: string): Promise<void> {
   });
 }
 
-/** Stops the stack: Auth accounts saved, firebase-tools and the engine asked to stop, leftovers ended. */
+/**
+ * Stops the stack: the relay's schedules and event intake first (nothing new starts while the
+ * emulators go down), Auth accounts saved, firebase-tools and the engine asked to stop, leftovers ended.
+ */
 async function stop(reason: string, code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   exitCode = code;
   if (reason) console.error(reason);
+  const relayClosed = relay?.close().catch(() => {});
   await authSnapshots?.snapshot().catch(() => false);
   authSnapshots?.stop();
   for (const child of live) child.kill(child === firebase ? "SIGINT" : "SIGTERM");
@@ -120,11 +132,20 @@ async function stop(reason: string, code: number): Promise<void> {
   guard.stop();
   const leftovers = await guard.sweep(3000);
   if (leftovers.length > 0) console.error(`Ended ${leftovers.length} process(es) that did not stop in time.`);
+  await Promise.race([relayClosed, new Promise((r) => setTimeout(r, 1000))]);
   await rm(RUN_FILE, { force: true });
   process.exit(exitCode);
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop("", 0));
+// The relay runs the functions' code in this process; whatever one of them leaks must not end the stack.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) =>
+    console.error(
+      `Unexpected error in npm start (a function run by the relay?), still running: ${error instanceof Error ? (error.stack ?? error.message) : error}`,
+    ),
+  );
+}
 
 // --- Firestore: our engine, restarted on its data if it dies ---------------------------------------
 const [fsHost, fsPort] = [emulators.firestore.host ?? "127.0.0.1", String(emulators.firestore.port)];
@@ -138,6 +159,8 @@ const firestoreArgs = [
   "--single_project_mode=true",
   `--rules=${path.join(root, "firestore.rules")}`,
   `--data_dir=${FIRESTORE_DATA}`,
+  // Where document triggers go, as firebase-tools passes it to the official emulator.
+  `--functions_emulator=${address("functions")}`,
   // An export written by earlier versions (on exit) seeds the store once.
   ...(existsSync(legacyExport) && !hasStore() ? [`--import=${FIRESTORE_DATA}`] : []),
 ];
@@ -163,7 +186,11 @@ async function startFirestore(): Promise<void> {
       `\nThe Firestore engine exited unexpectedly (${how}); restarting it on its data in ${path.relative(root, FIRESTORE_DATA)} (every acknowledged write is kept).`,
     );
     startFirestore().then(
-      () => console.error(`The Firestore engine is serving again on ${fsHost}:${fsPort}.`),
+      () => {
+        console.error(`The Firestore engine is serving again on ${fsHost}:${fsPort}.`);
+        // Its trigger registrations lived in the process that died.
+        if (emulatorsReady) void syncTriggers();
+      },
       (error: Error) =>
         void stop(
           `The Firestore engine could not be restarted: ${error.message}. Stopping the whole stack.`,
@@ -189,10 +216,24 @@ Object.assign(process.env, {
   FIREBASE_AUTH_EMULATOR_HOST: address("auth"),
   METADATA_SERVER_DETECTION: "none",
 });
-const relay = await startMutationEventRelay({ functionsEntry: path.join(root, "functions/lib/index.js") });
+relay = await startMutationEventRelay({ functionsEntry: path.join(root, "functions/lib/index.js") });
 const firebaseToolsVersion = JSON.parse(
   await readFile(path.join(root, "node_modules/firebase-tools/package.json"), "utf8"),
 ).version as string;
+
+// Data Connect (issue #10): firebase-tools' PGlite gateway writes each Postgres message as its own small
+// TCP write, and with Nagle's algorithm every statement then waits ~40 ms for a delayed ACK. This preload
+// gives firebase-tools' TCP servers TCP_NODELAY (see the engine's README). ROOKERY_TCP_NODELAY=off
+// leaves it out (the benchmark's "before").
+const nodelayPreload: Record<string, string> =
+  process.env.ROOKERY_TCP_NODELAY === "off"
+    ? {}
+    : {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(
+          path.join(root, "packages/dataconnect-emulator/preload/tcp-nodelay.cjs"),
+        )}`.trim(),
+      };
+
 firebase = run(
   "firebase",
   [
@@ -216,6 +257,7 @@ firebase = run(
     ),
     DATACONNECT_EVENT_SINK_URLS: relay.url,
     METADATA_SERVER_DETECTION: "none",
+    ...nodelayPreload,
   },
 );
 firebase.on("close", (code, signal) => {
@@ -246,10 +288,47 @@ function watchDataConnectEngine(): void {
   timer.unref();
 }
 
-firebase.stdout?.on("data", (chunk: Buffer) => {
+// The Functions emulator registers Firestore triggers only with a Firestore emulator it started, so
+// the bridge registers them with ours (again after each functions reload, and after an engine restart).
+let resync: NodeJS.Timeout | undefined;
+function syncTriggers(): Promise<void> {
+  return syncFirestoreTriggers({
+    functionsHost: address("functions"),
+    firestoreHost: address("firestore"),
+    projectId: PROJECT,
+  }).then(
+    (keys) =>
+      console.log(`Firestore triggers registered with the Firestore engine: ${keys.join(", ") || "none"}`),
+    (error: unknown) => {
+      if (!stopping)
+        console.error(
+          `Registering Firestore triggers failed: ${error instanceof Error ? error.message : error}`,
+        );
+    },
+  );
+}
+
+firebase.stdout?.on("data", async (chunk: Buffer) => {
   process.stdout.write(chunk);
-  if (chunk.toString().includes("All emulators ready")) {
+  const text = chunk.toString();
+  if (emulatorsReady && text.includes("Loaded functions definitions")) {
+    clearTimeout(resync);
+    resync = setTimeout(syncTriggers, 300);
+  }
+  if (text.includes("All emulators ready")) {
+    emulatorsReady = true;
     watchDataConnectEngine();
+    await syncTriggers();
+    relay!
+      .startSchedules()
+      .then(
+        (names) =>
+          names.length &&
+          console.log(`  Scheduled functions  ${names.join(", ")} (run here, on their schedule)`),
+      )
+      .catch((error: unknown) =>
+        console.error(`Scheduled functions not started: ${error instanceof Error ? error.message : error}`),
+      );
     authSnapshots = new AuthSnapshotter({
       host: address("auth"),
       project: PROJECT,
@@ -278,8 +357,9 @@ firebase.stdout?.on("data", (chunk: Buffer) => {
       `  Data Connect         http://${address("dataconnect")}  (Rookery engine on firebase-tools' PGlite)`,
     );
     console.log(
-      `  Mutation events      ${relay.url} → onMutationExecuted functions (the Functions emulator skips them)`,
+      `  Mutation events      ${relay!.url} → onMutationExecuted functions (the Functions emulator skips them)`,
     );
+    console.log(`  Document triggers    Firestore engine → Functions emulator (registered by the bridge)`);
     console.log("Press Ctrl-C to stop.\n");
   }
 });

@@ -1,12 +1,23 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { deleteApp, initializeApp } from "firebase-admin/app";
-import { getFirestore } from "firebase-admin/firestore";
+import { deleteApp as deleteAdminApp, initializeApp as initializeAdminApp } from "firebase-admin/app";
+import { getFirestore as getAdminFirestore } from "firebase-admin/firestore";
+import { deleteApp, initializeApp } from "firebase/app";
+import {
+  connectFirestoreEmulator,
+  doc,
+  getDoc,
+  getFirestore,
+  setLogLevel,
+  terminate,
+} from "firebase/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
 import { descendantsOf, isAlive, listProcesses } from "../../scripts/lib/processTree.ts";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
@@ -49,6 +60,20 @@ function pidOf(stack: Stack, marker: string): number {
   return found.pid;
 }
 
+/** The command lines of every process below npm start right now. */
+function commandsBelow(stack: Stack): string[] {
+  return descendantsOf([stack.child.pid!]).map((p) => p.command);
+}
+
+/** The Firestore trigger keys registered with our engine (by the trigger bridge). */
+async function registeredTriggers(): Promise<string[]> {
+  const res = await fetch(
+    `http://127.0.0.1:${config.ports.firestore}/emulator/v1/projects/demo-rookery/triggers`,
+  );
+  const body = (await res.json()) as { triggers: { key: string }[] };
+  return body.triggers.map((t) => t.key).sort();
+}
+
 /** Waits until none of `pids` is alive (they were all ended), or fails after `timeoutMs`. */
 async function allGone(pids: number[], timeoutMs = 30_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
@@ -72,8 +97,8 @@ function portIsFree(port: number): Promise<boolean> {
 function firestore() {
   process.env.METADATA_SERVER_DETECTION = "none";
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${config.ports.firestore}`;
-  const app = initializeApp({ projectId: "demo-rookery" }, `npm-start-${Date.now()}`);
-  return { db: getFirestore(app), close: () => deleteApp(app) };
+  const app = initializeAdminApp({ projectId: "demo-rookery" }, `npm-start-${Date.now()}`);
+  return { db: getAdminFirestore(app), close: () => deleteAdminApp(app) };
 }
 
 /** Calls an Auth emulator account endpoint (`signUp`, `signInWithPassword`) and returns the status. */
@@ -118,10 +143,40 @@ describe("npm start", () => {
     );
   });
 
-  it("serves our Firestore engine on its configured port", async () => {
+  it("serves our Firestore engine on its configured port, to pages from this machine only", async () => {
     expect(stack.output.text).toContain(`Firestore (Rookery)  127.0.0.1:${config.ports.firestore}`);
     const res = await fetch(`http://127.0.0.1:${config.ports.firestore}/`);
     expect(await res.text()).toBe("Ok");
+    // No --cors_allow_origin by default: a page from elsewhere is refused before anything runs.
+    expect(commandsBelow(stack).find((c) => c.includes("firestore-emulator/src/cli.ts"))).not.toContain(
+      "--cors_allow_origin",
+    );
+    const foreign = await fetch(`http://127.0.0.1:${config.ports.firestore}/`, {
+      headers: { origin: "https://elsewhere.example" },
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("enforces firestore.rules on client requests", async () => {
+    expect(stack.output.text).toContain("Rules loaded from");
+    const rules = await fetch(
+      `http://127.0.0.1:${config.ports.firestore}/emulator/v1/projects/demo-rookery:securityRules`,
+    );
+    const body = (await rules.json()) as { rules: { files: { content: string }[] } };
+    expect(body.rules.files[0]!.content).toBe(readFileSync(path.join(repoRoot, "firestore.rules"), "utf8"));
+    // A signed-out web client may not read anyone's drafts.
+    setLogLevel("silent");
+    const app = initializeApp({ projectId: "demo-rookery", apiKey: "fake-api-key" }, "npm-start-rules");
+    const db = getFirestore(app);
+    connectFirestoreEmulator(db, "127.0.0.1", Number(config.ports.firestore));
+    try {
+      await expect(getDoc(doc(db, "users/someone/drafts/d1"))).rejects.toMatchObject({
+        code: "permission-denied",
+      });
+    } finally {
+      await terminate(db);
+      await deleteApp(app);
+    }
   });
 
   it("serves Data Connect through our engine", async () => {
@@ -186,13 +241,85 @@ describe("npm start", () => {
     expect(likes).toBe(1);
   });
 
+  it("gives every account signed up during a home-feed storm its User row (issue #10)", async () => {
+    const service = `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery`;
+    const problems: string[] = [];
+    let reading = true;
+    const reader = async (i: number) => {
+      const token = emulatorIdToken(`demo-${String(10 + i).padStart(4, "0")}`, {}, "demo-rookery");
+      const variables = {
+        beforeTime: "9999-12-31T23:59:59Z",
+        beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+      };
+      while (reading) {
+        const res = await fetch(`${service}/connectors/social:executeQuery`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-firebase-auth-token": token },
+          body: JSON.stringify({ operationName: "HomeFeed", variables }),
+        });
+        const text = await res.text();
+        if (res.status !== 200 || text.includes('"errors"')) problems.push(`HomeFeed: ${text.slice(0, 200)}`);
+      }
+    };
+    const readers = Array.from({ length: 6 }, (_, i) => reader(i));
+    const signUp = async (i: number) => {
+      const res = await fetch(
+        `http://127.0.0.1:${config.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            email: `storm-${i}@example.test`,
+            password: "storm-password",
+            returnSecureToken: true,
+          }),
+        },
+      );
+      const text = await res.text();
+      if (!res.ok) throw new Error(`sign-up ${i} failed: ${text}`);
+      return (JSON.parse(text) as { localId: string }).localId;
+    };
+    const uids: string[] = [];
+    const mirrored = async () => {
+      const res = await fetch(`${service}:executeGraphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: "query Rows($uids: [String!]) { users(where: {uid: {in: $uids}}) { uid } }",
+          variables: { uids },
+        }),
+      });
+      const text = await res.text();
+      const body = JSON.parse(text) as { data?: { users?: unknown[] } };
+      if (!body.data?.users) problems.push(`users: ${text.slice(0, 300)}`);
+      return body.data?.users?.length ?? 0;
+    };
+    let rows = 0;
+    try {
+      // One after another, as people sign up; each runs the blocking and the onCreate functions.
+      for (let i = 0; i < 8; i++) uids.push(await signUp(i));
+      for (let i = 0; i < 300 && rows < uids.length; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        rows = await mirrored();
+      }
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
+    expect(problems).toEqual([]);
+    expect(rows).toBe(uids.length);
+    expect(stack.output.text).not.toMatch(/read-only transaction|transaction is aborted/);
+  });
+
   it("serves the Auth emulator offline", async () => {
     const res = await fetch(`http://127.0.0.1:${config.ports.auth}/emulator/v1/projects/demo-rookery/config`);
     expect(res.status).toBe(200);
     expect(await authCall("signUp", "kept@rookery.test", "kept-password")).toBe(200);
   });
 
-  it("restarts the Firestore engine on its data when it dies, keeping every acknowledged write", async () => {
+  it("restarts the Firestore engine on its data when it dies, keeping every acknowledged write and the functions' triggers", async () => {
+    const triggers = await registeredTriggers();
+    expect(triggers.length).toBeGreaterThan(0);
     const fs = firestore();
     try {
       await fs.db.doc("profiles/kept").set({ name: "written before the crash" });
@@ -203,6 +330,9 @@ describe("npm start", () => {
       );
       await stack.output.waitFor(/The Firestore engine is serving again/, 30_000);
       expect((await fs.db.doc("profiles/kept").get()).get("name")).toBe("written before the crash");
+      // The trigger bridge registers the functions' Firestore triggers with the new engine process.
+      await stack.output.waitFor(/serving again[^]*Firestore triggers registered with the Firestore engine/, 30_000);
+      expect(await registeredTriggers()).toEqual(triggers);
     } finally {
       await fs.close();
     }

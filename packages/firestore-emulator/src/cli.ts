@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { parseCliArgs } from "./cli-args.ts";
-import { startFirestoreEmulator } from "./index.ts";
-import { IncidentLog } from "./server/incidents.ts";
+import { RulesCompileError, type RunningFirestoreEmulator, startFirestoreEmulator } from "./index.ts";
+import { IncidentLog } from "./incidents.ts";
 
 /**
  * The last resort: an error that escaped every handler is a bug in one request's path, not a
@@ -28,25 +27,37 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
-  const rules = options.rules ? await readFile(options.rules, "utf8") : undefined;
-  const emulator = await startFirestoreEmulator({
-    host: options.host,
-    port: options.port,
-    ...(options.projectId ? { projectId: options.projectId } : {}),
-    singleProjectMode: options.singleProjectMode,
-    ...(rules !== undefined ? { rules } : {}),
-    ...(options.importDir ? { importDir: options.importDir } : {}),
-    ...(options.dataDir
-      ? {
-          dataDir: options.dataDir,
-          durability: {
-            fsync: options.fsync,
-            groupCommit: options.groupCommit,
-            ...(options.compactAfterBytes ? { compactAfterBytes: options.compactAfterBytes } : {}),
-          },
-        }
-      : {}),
-  });
+  let emulator: RunningFirestoreEmulator;
+  try {
+    emulator = await startFirestoreEmulator({
+      host: options.host,
+      port: options.port,
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+      singleProjectMode: options.singleProjectMode,
+      ...(options.rules ? { rulesFile: options.rules } : {}),
+      reportRules: options.verbosity >= 2,
+      log: (m) => console.log(m),
+      ...(options.importDir ? { importDir: options.importDir } : {}),
+      ...(options.dataDir
+        ? {
+            dataDir: options.dataDir,
+            durability: {
+              fsync: options.fsync,
+              groupCommit: options.groupCommit,
+              ...(options.compactAfterBytes ? { compactAfterBytes: options.compactAfterBytes } : {}),
+            },
+          }
+        : {}),
+      ...(options.functionsEmulator ? { functionsEmulator: options.functionsEmulator } : {}),
+      ...(options.corsAllowOrigins ? { corsAllowOrigins: options.corsAllowOrigins } : {}),
+    });
+  } catch (error) {
+    if (error instanceof RulesCompileError) {
+      console.error(`firestore-emulator: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   keepServingOnUnexpectedErrors();
   if (emulator.recovery) {
     const r = emulator.recovery;
@@ -88,7 +99,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  if (rules !== undefined) console.log(`Rules loaded from ${options.rules} (stored; not enforced yet).`);
+  if (options.functionsEmulator)
+    console.log(`Document triggers are delivered to the Functions emulator at ${options.functionsEmulator}.`);
+  const origins = options.corsAllowOrigins;
+  console.log(
+    origins === "*"
+      ? "Web pages from any origin may use the emulator (--cors_allow_origin=*)."
+      : `Web pages served from this machine${origins?.length ? ` and from ${origins.join(", ")}` : ""} may use the emulator.`,
+  );
+  if (options.rules)
+    console.log(`Rules loaded from ${options.rules}; enforced on client requests and reloaded on change.`);
+  else console.log("No rules file given: every read and write is allowed until rules are set.");
   console.log(`API endpoint: http://${emulator.address}`);
   console.log(`If you are using a library that supports the FIRESTORE_EMULATOR_HOST environment variable, run:
 

@@ -1,6 +1,4 @@
 import { isUtf8 } from "node:buffer";
-import { accessSync, constants } from "node:fs";
-import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 import { type FirestoreError, invalidArgument } from "../errors.ts";
@@ -62,24 +60,6 @@ function strictDeserializer(type: protobuf.Type): (buffer: Buffer) => unknown {
       };
     }
   };
-}
-
-/** Loads the protos the way @grpc/proto-loader does (same files, same include path). */
-export function loadRoot(protosRoot: string, file: string): protobuf.Root {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => {
-    if (path.isAbsolute(target)) return target;
-    const full = path.join(protosRoot, target);
-    try {
-      accessSync(full, constants.R_OK);
-      return full;
-    } catch {
-      return target;
-    }
-  };
-  root.loadSync(file, { keepCase: false });
-  root.resolveAll();
-  return root;
 }
 
 /**

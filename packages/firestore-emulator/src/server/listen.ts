@@ -5,6 +5,7 @@ import { ListenSession } from "../listen/session.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTarget } from "../proto/types.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf } from "./request-context.ts";
 import { grpcError, rejectMalformed } from "./rpc.ts";
 
 interface ListenRequest {
@@ -28,11 +29,16 @@ export function listenHandler(core: EmulatorCore) {
       try {
         rejectMalformed(request, "Listen");
         if (!session) {
+          const { caller } = contextOf(call.metadata);
           const db = databaseFromName(core, request.database);
           database = databaseName(db.id);
-          session = new ListenSession(db, (response) => {
-            if (!ended) call.write(response);
-          });
+          session = new ListenSession(
+            db,
+            (response) => {
+              if (!ended) call.write(response);
+            },
+            (target) => core.gate.authorizeTarget(caller, db, target),
+          );
         } else if (request.database && request.database !== database) {
           throw invalidArgument("A Listen stream serves one database.");
         }

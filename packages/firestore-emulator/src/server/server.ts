@@ -2,14 +2,17 @@ import http from "node:http";
 import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import type { EmulatorCore } from "../emulator-core.ts";
+import type { ExtraOrigins } from "../http/cors.ts";
+import { type HttpRoute, httpFront } from "../http/front.ts";
+import { IncidentLog, reportIncidentsTo } from "../incidents.ts";
 import { strictFirestoreServiceDefinition } from "../proto/load.ts";
+import { firestoreRestApi } from "../rest/api.ts";
+import { browserTransport } from "../webchannel/transport.ts";
 import { documentHandlers } from "./documents.ts";
-import { IncidentLog } from "./incidents.ts";
+import { emulatorRoutes } from "./emulator-routes.ts";
 import { listenHandler } from "./listen.ts";
 import { routeConnection } from "./port-mux.ts";
 import { queryHandlers } from "./queries.ts";
-import { restHandler } from "./rest.ts";
-import { reportIncidentsTo } from "./rpc.ts";
 import { writeHandlers } from "./writes.ts";
 
 /** A listening emulator server: its address and how to stop it. */
@@ -76,20 +79,34 @@ function clientErrorResponse(error: NodeJS.ErrnoException): string {
   return "400 Bad Request";
 }
 
+/** What the HTTP/1.1 side serves besides the built-in routes, whom, and how connections are bounded. */
+export interface ServerOptions {
+  /** More routes (trigger registration), after the built-in ones. */
+  readonly routes?: readonly HttpRoute[];
+  /** Origins allowed besides pages served from this machine (`--cors_allow_origin`). */
+  readonly corsAllowOrigins?: ExtraOrigins;
+  /** Where incidents (malformed requests, internal errors) are logged, rate-limited. */
+  readonly log?: (message: string) => void;
+  /** Tighter or looser connection limits than CONNECTION_LIMITS (tests use short timeouts). */
+  readonly limits?: Partial<ConnectionLimits>;
+}
+
 /**
- * Serves gRPC (HTTP/2, cleartext) and REST (HTTP/1.1) on one TCP port. grpc-js does the gRPC work
- * through a connection injector, so framing, flow control and keepalive are the library's; we only
- * route each accepted socket by its first bytes.
+ * Serves gRPC (HTTP/2, cleartext) and HTTP/1.1 on one TCP port. grpc-js does the gRPC work through a
+ * connection injector, so framing, flow control and keepalive are the library's; we only route each
+ * accepted socket by its first bytes. HTTP/1.1 requests meet the CORS policy once, then the REST API
+ * (the browser SDK's unary calls included), the WebChannel streams and the emulator's own routes;
+ * every one of them runs the same gRPC handlers. Every connection is bounded in time and number
+ * (`limits`), and nothing a client sends can throw out of here.
  */
 export async function listen(
   core: EmulatorCore,
   host: string,
   port: number,
-  log: (message: string) => void = console.warn,
-  overrides: Partial<ConnectionLimits> = {},
+  options: ServerOptions = {},
 ): Promise<ListeningServer> {
-  const limits = { ...CONNECTION_LIMITS, ...overrides };
-  const incidents = new IncidentLog(log);
+  const limits = { ...CONNECTION_LIMITS, ...options.limits };
+  const incidents = new IncidentLog(options.log ?? console.warn);
   reportIncidentsTo(incidents);
   const grpcServer = new grpc.Server({
     "grpc.max_receive_message_length": limits.maxReceiveBytes,
@@ -99,15 +116,21 @@ export async function listen(
     "grpc.keepalive_time_ms": limits.http2KeepaliveMs,
     "grpc.keepalive_timeout_ms": limits.http2KeepaliveTimeoutMs,
   });
-  grpcServer.addService(strictFirestoreServiceDefinition(), firestoreImplementation(core));
+  const implementation = firestoreImplementation(core);
+  grpcServer.addService(strictFirestoreServiceDefinition(), implementation);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const browser = browserTransport(implementation);
+  const front = httpFront(
+    [browser.route, firestoreRestApi(implementation), ...emulatorRoutes(core), ...(options.routes ?? [])],
+    options.corsAllowOrigins,
+  );
   const httpServer = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs / 2),
     },
-    restHandler(core, incidents),
+    front,
   );
   httpServer.keepAliveTimeout = limits.keepAliveTimeoutMs;
   // node:http enforces headersTimeout and requestTimeout from a timer it starts when the server
@@ -151,6 +174,7 @@ export async function listen(
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve());
+        browser.close();
         injector.destroy();
         grpcServer.forceShutdown();
         httpServer.closeAllConnections();

@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { Code, FirestoreError, invalidArgument, toStatus } from "../errors.ts";
 import { checkDocumentLimits, documentSize } from "../limits/document.ts";
 import { MAX_REQUEST_BYTES, transactionTooBig } from "../limits/production.ts";
@@ -41,6 +42,8 @@ export interface ReadResult<T> {
 export interface CommitEvent {
   readonly commitTime: Micros;
   readonly changes: readonly DocumentChange[];
+  /** Set when the emulator's clear endpoint deleted everything (listeners see it; triggers do not). */
+  readonly reason?: "clear";
 }
 
 /** The result of a commit. */
@@ -48,6 +51,17 @@ export interface CommitResult {
   readonly commitTime: Micros;
   readonly outcomes: readonly MutationOutcome[];
 }
+
+/**
+ * A check of a commit's effect before it is applied (security rules): every written path with the
+ * document before and after the commit, the commit time, and the state after the whole commit.
+ * Throwing rejects the commit and nothing is applied.
+ */
+export type CommitGuard = (commit: {
+  readonly commitTime: Micros;
+  readonly writes: readonly { path: string; before: StoredDocument | null; after: StoredDocument | null }[];
+  readonly after: (path: string) => StoredDocument | null;
+}) => void;
 
 /** Tunables of a database. */
 export interface DatabaseOptions {
@@ -219,7 +233,11 @@ export class Database {
    * Commits mutations atomically, inside a transaction when `transactionId` is given. Locks the
    * written documents first, then applies every mutation or none.
    */
-  async commit(mutations: readonly Mutation[], transactionId?: Uint8Array): Promise<CommitResult> {
+  async commit(
+    mutations: readonly Mutation[],
+    transactionId?: Uint8Array,
+    guard?: CommitGuard,
+  ): Promise<CommitResult> {
     const tx = transactionId?.length ? this.transactions.get(transactionId) : undefined;
     if (tx?.readOnly) {
       this.finish(tx, "done", "");
@@ -239,7 +257,7 @@ export class Database {
           "Transaction aborted: a document matching one of its queries changed.",
         );
       }
-      const result = await this.applyNow(mutations);
+      const result = await this.applyNow(mutations, guard);
       if (tx) this.finish(tx, "done", "");
       return result;
     } catch (error) {
@@ -258,20 +276,27 @@ export class Database {
 
   /**
    * Applies mutations at a fresh commit time (the caller holds the locks): computes every
-   * document's new state, checks production's limits, makes the change durable, then applies it.
+   * document's new state, checks it against the guard (security rules) and production's limits,
+   * makes the change durable, then applies it. A rejected commit never reaches the commit log.
    */
-  private async applyNow(mutations: readonly Mutation[]): Promise<CommitResult> {
+  private async applyNow(mutations: readonly Mutation[], guard?: CommitGuard): Promise<CommitResult> {
     const commitTime = this.clock.next();
     const working = new Map<string, StoredDocument | null>();
     const before = new Map<string, StoredDocument | null>();
     const outcomes: MutationOutcome[] = [];
     for (const m of mutations) {
       if (!before.has(m.path)) before.set(m.path, this.store.get(m.path));
-      const current = working.has(m.path) ? working.get(m.path)! : before.get(m.path)!;
-      const outcome = applyMutation(m, current, commitTime);
+      const writtenEarlier = working.has(m.path);
+      const current = writtenEarlier ? working.get(m.path)! : before.get(m.path)!;
+      const outcome = applyMutation(m, current, commitTime, writtenEarlier);
       working.set(m.path, outcome.after);
       outcomes.push(outcome);
     }
+    guard?.({
+      commitTime,
+      writes: [...working].map(([path, after]) => ({ path, before: before.get(path) ?? null, after })),
+      after: (path) => (working.has(path) ? working.get(path)! : this.store.get(path)),
+    });
     const changes: DocumentChange[] = [];
     for (const [path, after] of working) {
       const prior = before.get(path) ?? null;
@@ -296,7 +321,9 @@ export class Database {
 
   /**
    * Logs a change and applies it once it is durable. Reads stay below its time until then, and the
-   * callbacks of all databases run in log order, so changes are applied in commit order.
+   * callbacks of all databases run in log order, so changes are applied in commit order. The apply
+   * step runs in the committing request's async context (a group commit settles many requests from
+   * one of them), so commit subscribers still see their own writer (`currentCaller()`).
    */
   private record(record: CommitRecord, apply: () => void): Promise<void> {
     const log = this.commitLog;
@@ -304,12 +331,13 @@ export class Database {
       apply();
       return Promise.resolve();
     }
+    const applyInContext = AsyncResource.bind(apply);
     this.clock.hold(record.time);
     this.unapplied++;
     return new Promise<void>((resolve, reject) => {
       log.append(record, (error) => {
         this.clock.release(record.time);
-        if (!error) apply();
+        if (!error) applyInContext();
         if (--this.unapplied === 0) {
           const waiters = this.appliedWaiters;
           this.appliedWaiters = [];
@@ -422,7 +450,7 @@ export class Database {
       const changes: DocumentChange[] = [];
       for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
       this.store.clear();
-      if (changes.length > 0) this.publish({ commitTime, changes });
+      if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
     });
   }
 

@@ -1,9 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
-import { firestoreProtoRoot } from "../../src/proto/load.ts";
+import { firestoreProtos } from "../../src/proto/load.ts";
 
 /** The request message type of a Firestore RPC. */
 function requestType(method: string) {
-  const root = firestoreProtoRoot();
+  const root = firestoreProtos();
   const service = root.lookupService("google.firestore.v1.Firestore");
   return root.lookupType(service.methods[method]!.requestType);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { IncidentLog } from "../../src/server/incidents.ts";
+import { IncidentLog } from "../../src/incidents.ts";
 
 describe("the incident log", () => {
   it("logs the first incident of a kind and sums up the rest once per window", () => {

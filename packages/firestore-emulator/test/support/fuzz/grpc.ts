@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import { firestoreProtoRoot } from "../../../src/proto/load.ts";
+import { firestoreProtos } from "../../../src/proto/load.ts";
 import { mutateBytes, type Random } from "./random.ts";
 import { type FuzzContext, type FuzzTarget, withTimeout } from "./target.ts";
 
@@ -290,7 +290,7 @@ class RequestGenerator {
 /** Encodes a request; protobufjs coerces what it can and throws on the rest. */
 function encode(method: string, request: object): Buffer | undefined {
   try {
-    const root = firestoreProtoRoot();
+    const root = firestoreProtos();
     const type = root.lookupType(root.lookupService(SERVICE).methods[method]!.requestType);
     return Buffer.from(type.encode(type.fromObject(request)).finish());
   } catch {

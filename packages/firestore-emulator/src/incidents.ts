@@ -41,3 +41,22 @@ export class IncidentLog {
     this.timer = undefined;
   }
 }
+
+let current: Pick<IncidentLog, "report"> = {
+  report: (kind, detail) => console.error(`firestore-emulator: ${kind}: ${detail}`),
+};
+
+/** Where every transport reports malformed requests and internal errors (set by the server). */
+export function reportIncidentsTo(log: Pick<IncidentLog, "report">): void {
+  current = log;
+}
+
+/** Reports one incident to the server's incident log (stderr before a server is listening). */
+export function reportIncident(kind: string, detail: string): void {
+  current.report(kind, detail);
+}
+
+/** Reports an unexpected error (a bug: INTERNAL for the request it broke), with its stack. */
+export function reportInternalError(error: unknown): void {
+  reportIncident("internal error", error instanceof Error ? (error.stack ?? error.message) : String(error));
+}
