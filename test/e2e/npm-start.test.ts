@@ -5,8 +5,6 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { deleteApp as deleteAdminApp, initializeApp as initializeAdminApp } from "firebase-admin/app";
-import { getFirestore as getAdminFirestore } from "firebase-admin/firestore";
 import { deleteApp, initializeApp } from "firebase/app";
 import {
   connectFirestoreEmulator,
@@ -16,6 +14,8 @@ import {
   setLogLevel,
   terminate,
 } from "firebase/firestore";
+import { deleteApp as deleteAdminApp, initializeApp as initializeAdminApp } from "firebase-admin/app";
+import { getFirestore as getAdminFirestore } from "firebase-admin/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
 import { descendantsOf, isAlive, listProcesses } from "../../scripts/lib/processTree.ts";
@@ -331,7 +331,10 @@ describe("npm start", () => {
       await stack.output.waitFor(/The Firestore engine is serving again/, 30_000);
       expect((await fs.db.doc("profiles/kept").get()).get("name")).toBe("written before the crash");
       // The trigger bridge registers the functions' Firestore triggers with the new engine process.
-      await stack.output.waitFor(/serving again[^]*Firestore triggers registered with the Firestore engine/, 30_000);
+      await stack.output.waitFor(
+        /serving again[\s\S]*Firestore triggers registered with the Firestore engine/,
+        30_000,
+      );
       expect(await registeredTriggers()).toEqual(triggers);
     } finally {
       await fs.close();

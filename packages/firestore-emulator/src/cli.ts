@@ -1,6 +1,6 @@
 import { parseCliArgs } from "./cli-args.ts";
-import { RulesCompileError, type RunningFirestoreEmulator, startFirestoreEmulator } from "./index.ts";
 import { IncidentLog } from "./incidents.ts";
+import { RulesCompileError, type RunningFirestoreEmulator, startFirestoreEmulator } from "./index.ts";
 
 /**
  * The last resort: an error that escaped every handler is a bug in one request's path, not a

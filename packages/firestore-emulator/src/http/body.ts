@@ -14,6 +14,14 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** The client closed the connection before its body was read: nobody is left to answer. */
+export class ClientClosed extends Error {
+  override readonly name = "ClientClosed";
+  constructor(cause: unknown) {
+    super("The client closed the connection before sending its whole request.", { cause });
+  }
+}
+
 /**
  * Reads a request body as UTF-8, refusing more than `limit` bytes: past it the promise rejects at once
  * with BodyTooLarge and nothing more is kept, so the route can still answer (with `Connection: close`,
@@ -36,6 +44,7 @@ export function readBody(req: http.IncomingMessage, limit: number = MAX_BODY_BYT
     req.on("end", () => {
       if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
     });
-    req.on("error", reject);
+    // Node rejects an aborted upload with a bare `Error: aborted`; name it so it is not taken for a bug.
+    req.on("error", (error) => reject(new ClientClosed(error)));
   });
 }

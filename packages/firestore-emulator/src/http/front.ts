@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { Code, FirestoreError, invalidArgument } from "../errors.ts";
 import { reportIncident } from "../incidents.ts";
-import { BodyTooLarge, MAX_BODY_BYTES } from "./body.ts";
+import { BodyTooLarge, ClientClosed, MAX_BODY_BYTES } from "./body.ts";
 import { applyCors, type ExtraOrigins } from "./cors.ts";
 import { sendError, sendJson } from "./responses.ts";
 
@@ -36,6 +36,7 @@ function declaredLength(req: http.IncomingMessage): number {
  * reported to the incident log (rate-limited), bugs with their stack (by `sendError`).
  */
 function answerError(req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
+  if (error instanceof ClientClosed || res.destroyed) return;
   if (error instanceof BodyTooLarge) {
     const tooLarge = invalidArgument(`Request payload size exceeds the limit: ${error.limit} bytes.`);
     reportIncident("request too large", `${req.method} ${req.url}: ${tooLarge.message}`);
