@@ -4,12 +4,15 @@
 import packageJson from "../package.json" with { type: "json" };
 import type { Database } from "./db/database.ts";
 import type { MutationEventSink } from "./engine/events.ts";
+import { originAllowed } from "./protocol/cors.ts";
 import { createRequestHandler } from "./protocol/handler.ts";
 import { type BoundAddress, formatAddress, type ListenAddress, listenAll } from "./protocol/http-server.ts";
 import type { ConfigureRequest } from "./protocol/requests.ts";
 import { ServiceHolder } from "./protocol/service-holder.ts";
+import { RefreshHub } from "./realtime/hub.ts";
 import { EmulatorRuntime, type ReloadResult } from "./runtime/emulator.ts";
 import { createLogger, type Logger, silentLogger } from "./runtime/log.ts";
+import { createStreamServer } from "./stream/server.ts";
 
 export { type BuildError, type BuildResult, buildReport } from "./build/report.ts";
 export { type LoadedConfig, type LoadResult, loadConfigDir } from "./config/load.ts";
@@ -72,6 +75,8 @@ export interface StartOptions {
   mutationEventSinks?: MutationEventSink[];
   /** Project named in mutation events (default: GCLOUD_PROJECT, else `demo-project`). */
   projectId?: string;
+  /** Keepalive ping period of realtime streams; a client silent for two periods is dropped (default 30 s). */
+  streamPingIntervalMs?: number;
 }
 
 /** A running emulator. */
@@ -79,6 +84,8 @@ export interface RunningEmulator {
   /** Base URL of the first address, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;
   readonly addresses: BoundAddress[];
+  /** Realtime: open streams, open subscriptions and query runs done for them so far. */
+  realtimeStats(): { streams: number; subscriptions: number; runs: number };
   /** Re-reads the config directory now; resolves when the new version serves (or was rejected). */
   reload(): Promise<ReloadResult>;
   /** Switches to a Postgres server, as `POST /emulator/configure` does. */
@@ -93,6 +100,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     options.logger ??
     (options.log ? createLogger({ write: options.log, verbosity: options.verbosity ?? 0 }) : silentLogger);
   const services = new ServiceHolder();
+  const hub = new RefreshHub({ services, log });
   const runtime = new EmulatorRuntime({
     configDir: options.configDir,
     services,
@@ -105,6 +113,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     serviceOptions: {
       projectId: options.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-project",
       mutationEventSinks: options.mutationEventSinks ?? [],
+      onMutationCommitted: (mutation) => hub.mutationCommitted(mutation),
       log: (message) => log.warn(message),
     },
   });
@@ -116,10 +125,23 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     log,
     ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
   });
+  const streams = createStreamServer({
+    services,
+    hub,
+    log,
+    allowOrigin: originAllowed,
+    ...(options.maxBodyBytes !== undefined && { maxMessageBytes: options.maxBodyBytes }),
+    ...(options.streamPingIntervalMs !== undefined && { pingIntervalMs: options.streamPingIntervalMs }),
+  });
   let listeners: Awaited<ReturnType<typeof listenAll>>;
   try {
-    listeners = await listenAll(handler, options.listen ?? [{ host: "127.0.0.1", port: 0 }]);
+    listeners = await listenAll(
+      handler,
+      options.listen ?? [{ host: "127.0.0.1", port: 0 }],
+      (req, socket, head) => streams.handleUpgrade(req, socket, head),
+    );
   } catch (error) {
+    await streams.close();
     await runtime.stop();
     throw error;
   }
@@ -129,6 +151,8 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
   }
 
   const stop = async () => {
+    await streams.close();
+    hub.close();
     await listeners.close();
     await runtime.stop();
   };
@@ -154,6 +178,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
   return {
     url: listeners.addresses[0]!.url,
     addresses: listeners.addresses,
+    realtimeStats: () => ({ streams: streams.connections, subscriptions: hub.size, runs: hub.runs }),
     reload: () => runtime.reload(),
     configure: (request) => runtime.configure(request),
     stop,

@@ -5,7 +5,7 @@ import { type GraphQLObjectType, type GraphQLSchema, printSchema } from "graphql
 import type { CelScope } from "../cel/evaluate.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
-import type { ModelCatalog } from "../planner/catalog.ts";
+import type { ModelCatalog, RootField } from "../planner/catalog.ts";
 import { type CollectedField, collectFields, subSelections } from "../planner/collect.ts";
 import { PlanContext } from "../planner/context.ts";
 import { mutationStatement } from "../planner/mutate.ts";
@@ -15,6 +15,7 @@ import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
 import { isRedacted, presentRootField } from "./present.ts";
+import { entityId } from "./refresh.ts";
 import type { Caller, GraphqlResponse } from "./types.ts";
 import { coerceVariables } from "./variables.ts";
 
@@ -28,6 +29,28 @@ export interface ExecutionEnv {
   sdl: string;
 }
 
+/**
+ * What one execution touched, for realtime refreshes: filled in by `executeOperation` when passed.
+ * Entity ids are `entityId`s.
+ */
+export interface ExecutionTrace {
+  /** The coerced variables (unset when coercion failed). */
+  variables?: Record<string, unknown>;
+  /** Entities a query looked up by key at its root; null once some root field is anything else. */
+  lookups: string[] | null;
+  /** Entities written by single-entity mutation fields (`_insert`, `_upsert`, `_update`, `_delete`). */
+  writes: string[];
+  /** Whether some mutation statement ran and its effect is committed. */
+  committed: boolean;
+}
+
+/** A fresh trace to pass to `executeOperation`. */
+export function newTrace(): ExecutionTrace {
+  return { lookups: [], writes: [], committed: false };
+}
+
+const SINGLE_ENTITY_MUTATIONS = new Set(["insert", "upsert", "update", "delete"]);
+
 /** One execution of one operation: its variables, CEL scope and the results so far. */
 interface Run {
   env: ExecutionEnv;
@@ -36,6 +59,7 @@ interface Run {
   cel: CelScope;
   /** Unredacted values of the root fields executed so far: CEL's `response`. */
   response: Record<string, unknown>;
+  trace: ExecutionTrace;
 }
 
 /** A root field that failed: its error, and whether it stops the fields after it. */
@@ -47,12 +71,13 @@ class FieldFailure extends Error {
   }
 }
 
-/** Runs `prepared` for `caller`. Throws RequestError for request-level failures (auth). */
+/** Runs `prepared` for `caller`; `trace` collects what it read and wrote. Throws RequestError for request-level failures (auth). */
 export async function executeOperation(
   env: ExecutionEnv,
   prepared: PreparedOperation,
   inputs: Record<string, unknown>,
   caller: Caller,
+  trace: ExecutionTrace = newTrace(),
 ): Promise<GraphqlResponse> {
   const requestTime = new Date();
   authorize(prepared.auth, caller, {
@@ -62,12 +87,14 @@ export async function executeOperation(
   });
   const coerced = coerceVariables(env.schema, prepared.operation, inputs);
   if (!coerced.ok) return { data: null, errors: coerced.errors };
+  trace.variables = coerced.variables;
   const response: Record<string, unknown> = {};
   const run: Run = {
     env,
     prepared,
     variables: coerced.variables,
     response,
+    trace,
     cel: {
       auth: caller.kind === "user" ? caller.auth : null,
       requestTime,
@@ -125,7 +152,11 @@ async function executeInTransaction(run: Run, fields: CollectedField[]): Promise
     });
     return { data };
   } catch (error) {
-    if (!failure) throw error; // COMMIT itself failed: a request-level problem
+    if (!failure) {
+      run.trace.writes = [];
+      run.trace.committed = false;
+      throw error; // COMMIT itself failed: a request-level problem
+    }
     const failing = fields[failedAt]!.responseKey;
     const errors = fields.map((field, i): GraphqlError => {
       if (i < failedAt)
@@ -137,6 +168,8 @@ async function executeInTransaction(run: Run, fields: CollectedField[]): Promise
       if (i === failedAt) return failure!.error;
       return aborted(field, failing);
     });
+    run.trace.writes = [];
+    run.trace.committed = false;
     return { data: Object.fromEntries(fields.map((f) => [f.responseKey, null])), errors };
   }
 }
@@ -173,6 +206,8 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
   const { env } = run;
   const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
+  // Built-in fields (`_service`, native SQL, an embedded `query`) are no key lookups: no implicit refresh.
+  if (!env.catalog.rootField(run.prepared.kind, field.name)) run.trace.lookups = null;
   if (field.name === "_service") return { sdl: env.sdl, schema: printedSchema(env.schema) };
   if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, db, field);
   const def = (root as GraphQLObjectType).getFields()[field.name];
@@ -194,7 +229,13 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
     }
     case "_execute": {
       const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
-      return inServiceSchema(env, db, async (q) => (await q.command(sql, ctx.params.values)).rowCount);
+      const count = await inServiceSchema(
+        env,
+        db,
+        async (q) => (await q.command(sql, ctx.params.values)).rowCount,
+      );
+      run.trace.committed = true;
+      return count;
     }
     case "_executeReturning":
     case "_executeReturningFirst": {
@@ -204,19 +245,47 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
         args.params,
         field.name.endsWith("First"),
       );
-      return inServiceSchema(env, db, (q) => selectValue(q, sql, ctx.params.values));
+      const value = await inServiceSchema(env, db, (q) => selectValue(q, sql, ctx.params.values));
+      run.trace.committed = true;
+      return value;
     }
   }
   const target = env.catalog.rootField(run.prepared.kind, field.name);
   if (!target) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
   if (target.kind === "mutation") {
-    return selectValue(db, mutationStatement(ctx, target.table, target.mutation, args), ctx.params.values);
+    const value = await selectValue(
+      db,
+      mutationStatement(ctx, target.table, target.mutation, args),
+      ctx.params.values,
+    );
+    run.trace.committed = true;
+    if (SINGLE_ENTITY_MUTATIONS.has(target.mutation) && value && typeof value === "object")
+      run.trace.writes.push(entityId(target.table, value as Record<string, unknown>));
+    return value;
   }
+  noteLookup(run, ctx, target, args);
   const sql =
     target.kind === "single"
       ? singleSql(ctx, target.table, sub, args)
       : rootListSql(ctx, target.table, sub, args, { search: target.kind === "search" });
   return selectValue(db, `SELECT ${sql} AS v`, ctx.params.values);
+}
+
+/** Records a root key lookup (`post(id:)`, `user(key:)`) for implicit refreshes; anything else ends them. */
+function noteLookup(run: Run, ctx: PlanContext, target: RootField, args: Record<string, unknown>): void {
+  const { trace } = run;
+  if (!trace.lookups) return;
+  if (target.kind !== "single" || (args.id == null && args.key == null)) {
+    trace.lookups = null;
+    return;
+  }
+  const given = (args.id != null ? { id: args.id } : args.key) as Record<string, unknown>;
+  const key: Record<string, unknown> = {};
+  for (const field of target.table.keyFields) {
+    const expr = given[`${field}_expr`];
+    key[field] = expr != null ? ctx.serverValue(expr as string) : given[field];
+  }
+  trace.lookups.push(entityId(target.table, key));
 }
 
 const printed = new WeakMap<GraphQLSchema, string>();

@@ -14,9 +14,17 @@ import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { PRELUDE } from "../schema/prelude.ts";
 import type { CompileError, ProjectSources, SourceFile } from "../schema/source.ts";
 import { deliver, type MutationEventSink, mutationExecutedEvent } from "./events.ts";
-import { type ExecutionEnv, executeOperation } from "./execute.ts";
+import { type ExecutionEnv, type ExecutionTrace, executeOperation, newTrace } from "./execute.ts";
 import { type PreparedOperation, prepareDocument } from "./operation.ts";
-import type { ConnectorRequest, GraphqlRequest, GraphqlResponse, Service } from "./types.ts";
+import { type CommittedMutation, refreshWatch } from "./refresh.ts";
+import type {
+  Caller,
+  ConnectorRequest,
+  GraphqlRequest,
+  GraphqlResponse,
+  Service,
+  SubscriptionRun,
+} from "./types.ts";
 
 /** A service whose schema and connectors compiled without errors. */
 export interface CompiledProject {
@@ -26,6 +34,8 @@ export interface CompiledProject {
   readonly catalog: ModelCatalog;
   /** connector id → operation name → operation. */
   readonly connectors: ReadonlyMap<string, ReadonlyMap<string, PreparedOperation>>;
+  /** Connectors with realtime on (`clientCache` in `connector.yaml`). */
+  readonly realtimeConnectors: ReadonlySet<string>;
   readonly sqlFiles: readonly SourceFile[];
 }
 
@@ -90,6 +100,7 @@ export function compileProject(
       schema,
       catalog: new ModelCatalog(schemaResult.model),
       connectors,
+      realtimeConnectors: new Set(sources.connectors.filter((c) => c.clientCache).map((c) => c.id)),
       sqlFiles: [...sources.sqlFiles].sort((a, b) => a.path.localeCompare(b.path)),
     },
   };
@@ -138,6 +149,8 @@ export interface ServiceOptions {
   location?: string;
   /** Receivers of a CloudEvent per executed connector mutation. */
   mutationEventSinks?: readonly MutationEventSink[];
+  /** Told after every mutation whose effects committed (any endpoint): what realtime refreshes hang on. */
+  onMutationCommitted?: (mutation: CommittedMutation) => void;
   log?: (message: string) => void;
 }
 
@@ -154,29 +167,56 @@ export function createService(project: CompiledProject, db: Database, options: S
   };
   const adHoc = new Map<string, PreparedOperation[] | { errors: CompileError[] }>();
 
+  /** Executes and, for a mutation that committed something, raises the commit signal. */
+  async function run(operation: PreparedOperation, variables: Record<string, unknown>, caller: Caller) {
+    const trace = newTrace();
+    const response = await executeOperation(env, operation, variables, caller, trace);
+    if (operation.kind === "mutation" && trace.committed) committed(operation, trace, caller);
+    return response;
+  }
+
+  function committed(operation: PreparedOperation, trace: ExecutionTrace, caller: Caller): void {
+    if (!options.onMutationCommitted) return;
+    try {
+      options.onMutationCommitted({
+        operationName: operation.name,
+        variables: trace.variables ?? {},
+        auth: caller.kind === "user" ? caller.auth : null,
+        entities: trace.writes,
+      });
+    } catch (error) {
+      log(`realtime refresh after ${operation.name ?? "a mutation"} failed: ${(error as Error).message}`);
+    }
+  }
+
+  function connectorOperation(request: Pick<ConnectorRequest, "connector" | "operationName" | "kind">) {
+    const operations = project.connectors.get(request.connector);
+    if (!operations)
+      throw new RequestError(
+        "NOT_FOUND",
+        `connector ${request.connector} not found in service ${project.serviceId}`,
+      );
+    const operation = operations.get(request.operationName);
+    if (!operation)
+      throw new RequestError(
+        "NOT_FOUND",
+        `operation ${request.operationName} not found in connector ${request.connector}`,
+      );
+    if (request.kind && operation.kind !== request.kind) {
+      throw new RequestError(
+        "INVALID_ARGUMENT",
+        `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
+      );
+    }
+    return operation;
+  }
+
   return {
     serviceId: project.serviceId,
 
     async executeConnector(request: ConnectorRequest): Promise<GraphqlResponse> {
-      const operations = project.connectors.get(request.connector);
-      if (!operations)
-        throw new RequestError(
-          "NOT_FOUND",
-          `connector ${request.connector} not found in service ${project.serviceId}`,
-        );
-      const operation = operations.get(request.operationName);
-      if (!operation)
-        throw new RequestError(
-          "NOT_FOUND",
-          `operation ${request.operationName} not found in connector ${request.connector}`,
-        );
-      if (operation.kind !== request.kind) {
-        throw new RequestError(
-          "INVALID_ARGUMENT",
-          `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
-        );
-      }
-      const response = await executeOperation(env, operation, request.variables, request.caller);
+      const operation = connectorOperation(request);
+      const response = await run(operation, request.variables, request.caller);
       // Executed (authorized, variables valid): production emits the event, errors included.
       if (
         operation.kind === "mutation" &&
@@ -220,7 +260,20 @@ export function createService(project: CompiledProject, db: Database, options: S
       if (request.readOnly && operation.kind === "mutation") {
         throw new RequestError("PERMISSION_DENIED", "executeGraphqlRead cannot run a mutation");
       }
-      return executeOperation(env, operation, request.variables, request.caller);
+      return run(operation, request.variables, request.caller);
+    },
+
+    async subscribeQuery(request): Promise<SubscriptionRun> {
+      const operation = connectorOperation({ ...request, kind: "query" });
+      const trace = newTrace();
+      const response = await executeOperation(env, operation, request.variables, request.caller, trace);
+      if (!project.realtimeConnectors.has(request.connector) || !trace.variables)
+        return { response, watch: null };
+      const auth = request.caller.kind === "user" ? request.caller.auth : null;
+      return {
+        response,
+        watch: refreshWatch(operation.refresh, { variables: trace.variables, auth }, trace.lookups),
+      };
     },
   };
 }

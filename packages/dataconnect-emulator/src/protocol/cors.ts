@@ -19,6 +19,14 @@ export function corsHeaders(request: IncomingHttpHeaders): Record<string, string
   };
 }
 
+/**
+ * Whether a browser page from `origin` may use the emulator, streams included. The connector endpoints
+ * answer every origin (see `corsHeaders`), so the stream accepts every origin too.
+ */
+export function originAllowed(_origin: string): boolean {
+  return true;
+}
+
 /** Headers answering an `OPTIONS` preflight: any method we serve, whatever headers were asked for. */
 export function preflightHeaders(request: IncomingHttpHeaders): Record<string, string> {
   const requested = request["access-control-request-headers"];

@@ -30,6 +30,9 @@ const recordingService: Service = {
     if (failWith) throw failWith;
     return { data: { ok: true }, errors: [] };
   },
+  async subscribeQuery() {
+    throw new Error("not served over HTTP");
+  },
 };
 
 const configured: ConfigureRequest[] = [];
