@@ -64,6 +64,8 @@ export class RefreshHub {
   readonly #byOperation = new Map<string, Set<Sub>>();
   readonly #byEntity = new Map<string, Set<Sub>>();
   readonly #all = new Set<Sub>();
+  /** Subscriptions whose first run has not finished: no watch yet, so every commit may concern them. */
+  readonly #unwatched = new Set<Sub>();
   readonly #pending = new Set<Sub>();
   #flushScheduled = false;
   readonly #queue: Sub[][] = [];
@@ -101,6 +103,7 @@ export class RefreshHub {
       everyMs: undefined,
     };
     this.#all.add(sub);
+    this.#unwatched.add(sub);
     this.#markStale(sub, true);
     return {
       resume: () => {
@@ -121,6 +124,7 @@ export class RefreshHub {
     for (const sub of candidates) {
       if (sub.watch?.affectedBy(mutation)) this.#markStale(sub, true);
     }
+    for (const sub of this.#unwatched) this.#markStale(sub, true);
   }
 
   /** Ends every subscription (the emulator is stopping). */
@@ -229,6 +233,7 @@ export class RefreshHub {
   /** Indexes `sub` under what may refresh it now (a reload may have changed its `@refresh`). */
   #setWatch(sub: Sub, watch: RefreshWatch | null): void {
     this.#unindex(sub);
+    this.#unwatched.delete(sub);
     sub.watch = watch;
     for (const operation of watch?.operations ?? []) addTo(this.#byOperation, operation, sub);
     for (const entity of watch?.entities ?? []) addTo(this.#byEntity, entity, sub);
@@ -256,6 +261,7 @@ export class RefreshHub {
     if (sub.timer) clearInterval(sub.timer);
     this.#pending.delete(sub);
     this.#all.delete(sub);
+    this.#unwatched.delete(sub);
   }
 }
 
