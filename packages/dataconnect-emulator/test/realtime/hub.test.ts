@@ -32,7 +32,10 @@ function scriptedService(options: { everyMs?: number; hold?: boolean } = {}) {
   };
   const services = new ServiceHolder();
   void services.swap(service);
-  return { state, services, releaseAll: () => held.splice(0).forEach((f) => f()) };
+  const releaseAll = () => {
+    for (const release of held.splice(0)) release();
+  };
+  return { state, services, releaseAll };
 }
 
 function sink(uid: string | null = "alice") {
