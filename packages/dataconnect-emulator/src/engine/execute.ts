@@ -1,7 +1,14 @@
 // Executes a prepared operation: authorize → coerce variables → root fields in document order,
 // one SQL statement each → @check/@redact. Mutations run each field on its own unless @transaction
 // makes the whole operation one Postgres transaction (spec §4.4–4.5).
-import { type GraphQLObjectType, type GraphQLSchema, printSchema } from "graphql";
+import {
+  type DocumentNode,
+  execute as executeGraphqlJs,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  Kind,
+  printSchema,
+} from "graphql";
 import type { CelScope } from "../cel/evaluate.ts";
 import type { Database, Queryable } from "../db/database.ts";
 import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
@@ -206,6 +213,8 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
   const { env } = run;
   const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
+  if ((field.name === "__schema" || field.name === "__type") && run.prepared.introspection)
+    return introspect(run, field);
   // Built-in fields (`_service`, native SQL, an embedded `query`) are no key lookups: no implicit refresh.
   if (!env.catalog.rootField(run.prepared.kind, field.name)) run.trace.lookups = null;
   if (field.name === "_service") return { sdl: env.sdl, schema: printedSchema(env.schema) };
@@ -269,6 +278,29 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
       ? singleSql(ctx, target.table, sub, args)
       : rootListSql(ctx, target.table, sub, args, { search: target.kind === "search" });
   return selectValue(db, `SELECT ${sql} AS v`, ctx.params.values);
+}
+
+/** `__schema` / `__type` as graphql-js answers them over the generated schema (admin endpoints only). */
+async function introspect(run: Run, field: CollectedField): Promise<unknown> {
+  run.trace.lookups = null;
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        ...run.prepared.operation,
+        directives: [],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: field.nodes },
+      },
+      ...Object.values(run.prepared.fragments),
+    ],
+  };
+  const result = await executeGraphqlJs({
+    schema: run.env.schema,
+    document,
+    variableValues: run.variables,
+  });
+  if (result.errors?.length) throw new RequestError("INVALID_ARGUMENT", result.errors[0]!.message);
+  return result.data?.[field.responseKey] ?? null;
 }
 
 /** Records a root key lookup (`post(id:)`, `user(key:)`) for implicit refreshes; anything else ends them. */

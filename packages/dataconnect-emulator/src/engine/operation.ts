@@ -34,6 +34,8 @@ export interface PreparedOperation {
   transaction: boolean;
   /** `@refresh` on a query: what refreshes its subscriptions besides the implicit entity rule. */
   refresh: RefreshPolicy;
+  /** Whether `__schema` / `__type` are answered: ad-hoc admin documents only, not connector operations. */
+  introspection?: boolean;
   /** File the operation was read from (connector operations), for messages. */
   file?: string;
 }

@@ -260,7 +260,9 @@ export function createService(project: CompiledProject, db: Database, options: S
       if (request.readOnly && operation.kind === "mutation") {
         throw new RequestError("PERMISSION_DENIED", "executeGraphqlRead cannot run a mutation");
       }
-      return run(operation, request.variables, request.caller);
+      const response = await run(operation, request.variables, request.caller);
+      // Production always sends `errors`; VS Code's introspection reads `errors.length` without a check.
+      return response.errors ? response : { ...response, errors: [] };
     },
 
     async subscribeQuery(request): Promise<SubscriptionRun> {
@@ -289,7 +291,8 @@ function prepareAdHoc(
     return { errors: graphqlErrorToCompileErrors(error) };
   }
   const prepared = prepareDocument(schema, document);
-  return prepared.ok ? prepared.operations : { errors: prepared.errors };
+  if (!prepared.ok) return { errors: prepared.errors };
+  return prepared.operations.map((operation) => ({ ...operation, introspection: true }));
 }
 
 function pickOperation(operations: PreparedOperation[], name: string | undefined): PreparedOperation {

@@ -30,7 +30,8 @@ afterAll(async () => {
   await config.remove();
 });
 
-const PATH = "/ws/google.firebase.dataconnect.v1.ConnectorStreamService.Connect/demo-test/locations/us-central1/services/svc";
+const PATH =
+  "/ws/google.firebase.dataconnect.v1.ConnectorStreamService.Connect/demo-test/locations/us-central1/services/svc";
 const NAME = "projects/demo-test/locations/us-central1/services/svc/connectors/chat";
 
 interface Frame {
@@ -47,7 +48,7 @@ async function connect(options: { path?: string; autoPong?: boolean; origin?: st
     ...(options.origin ? { origin: options.origin } : {}),
   });
   const frames: Frame[] = [];
-  let waiters: (() => void)[] = [];
+  const waiters: (() => void)[] = [];
   ws.on("message", (data) => {
     frames.push((JSON.parse(String(data)) as { result: Frame }).result);
     for (const w of waiters.splice(0)) w();
@@ -86,7 +87,11 @@ async function connect(options: { path?: string; autoPong?: boolean; origin?: st
   };
 }
 
-function upgradeStatus(path: string, headers: Record<string, string> = {}, port = emulator.addresses[0]!.port) {
+function upgradeStatus(
+  path: string,
+  headers: Record<string, string> = {},
+  port = emulator.addresses[0]!.port,
+) {
   return new Promise<number>((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
     ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
@@ -107,7 +112,11 @@ async function addRoom(client: Awaited<ReturnType<typeof connect>>, requestId: s
 describe("stream endpoint", () => {
   it("accepts the 0.7.4 path and the 0.6–0.7.3 path", async () => {
     expect(await upgradeStatus(PATH)).toBe(101);
-    expect(await upgradeStatus("/ws/google.firebase.dataconnect.v1.ConnectorStreamService/Connect/locations/us-central1")).toBe(101);
+    expect(
+      await upgradeStatus(
+        "/ws/google.firebase.dataconnect.v1.ConnectorStreamService/Connect/locations/us-central1",
+      ),
+    ).toBe(101);
   });
 
   it("answers 404 for other paths and for a service this emulator does not serve", async () => {
@@ -123,7 +132,9 @@ describe("stream endpoint", () => {
       log: silentLogger,
       allowOrigin: (origin) => origin === "http://localhost:5173",
     });
-    const server = http.createServer().on("upgrade", (req, socket, head) => streams.handleUpgrade(req, socket, head));
+    const server = http
+      .createServer()
+      .on("upgrade", (req, socket, head) => streams.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     try {
@@ -153,11 +164,17 @@ describe("messages", () => {
     const id = await addRoom(writer, "1", "watched");
     watcher.send({ requestId: "7", subscribe: { operationName: "GetRoom", variables: { id } } });
     expect((await watcher.frame("7", 0)).data).toEqual({ room: { name: "watched" } });
-    writer.send({ requestId: "2", execute: { operationName: "RenameRoom", variables: { id, name: "seen" } } });
+    writer.send({
+      requestId: "2",
+      execute: { operationName: "RenameRoom", variables: { id, name: "seen" } },
+    });
     expect((await watcher.frame("7", 1)).data).toEqual({ room: { name: "seen" } });
     watcher.send({ requestId: "7", cancel: {} });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    writer.send({ requestId: "3", execute: { operationName: "RenameRoom", variables: { id, name: "unseen" } } });
+    writer.send({
+      requestId: "3",
+      execute: { operationName: "RenameRoom", variables: { id, name: "unseen" } },
+    });
     await writer.frame("3");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(watcher.frames.filter((f) => f.requestId === "7")).toHaveLength(2);
@@ -190,13 +207,21 @@ describe("messages", () => {
     const client = await connect();
     client.send({ requestId: "1", subscribe: { operationName: "MyMessages", variables: {} } });
     const frame = await client.frame("1");
-    expect(frame).toMatchObject({ data: null, cancelled: true, errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
+    expect(frame).toMatchObject({
+      data: null,
+      cancelled: true,
+      errors: [{ extensions: { code: "UNAUTHENTICATED" } }],
+    });
     client.close();
   });
 
   it("answers UNAUTHENTICATED to a token that is not a JWT", async () => {
     const client = await connect();
-    client.send({ requestId: "1", headers: { "X-Firebase-Auth-Token": "garbage" }, execute: { operationName: "Rooms" } });
+    client.send({
+      requestId: "1",
+      headers: { "X-Firebase-Auth-Token": "garbage" },
+      execute: { operationName: "Rooms" },
+    });
     expect((await client.frame("1")).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     client.close();
   });
@@ -221,7 +246,9 @@ describe("messages", () => {
   it("answers INVALID_ARGUMENT to a message with two verbs", async () => {
     const client = await connect();
     client.send({ requestId: "1", execute: { operationName: "Rooms" }, cancel: {} });
-    expect((await client.frame("1")).errors?.[0]?.message).toMatch(/exactly one of execute, subscribe, resume, cancel/);
+    expect((await client.frame("1")).errors?.[0]?.message).toMatch(
+      /exactly one of execute, subscribe, resume, cancel/,
+    );
     client.close();
   });
 
