@@ -16,7 +16,7 @@ import type { CompileError, ProjectSources, SourceFile } from "../schema/source.
 import { deliver, type MutationEventSink, mutationExecutedEvent } from "./events.ts";
 import { type ExecutionEnv, type ExecutionTrace, executeOperation, newTrace } from "./execute.ts";
 import { type PreparedOperation, prepareDocument } from "./operation.ts";
-import { type CommittedMutation, refreshWatch } from "./refresh.ts";
+import { type CommittedMutation, refreshWatch, sameForEveryone } from "./refresh.ts";
 import type {
   Caller,
   ConnectorRequest,
@@ -274,7 +274,12 @@ export function createService(project: CompiledProject, db: Database, options: S
       const auth = request.caller.kind === "user" ? request.caller.auth : null;
       return {
         response,
-        watch: refreshWatch(operation.refresh, { variables: trace.variables, auth }, trace.lookups),
+        watch: refreshWatch(
+          operation.refresh,
+          { variables: trace.variables, auth },
+          trace.lookups,
+          sameForEveryone(operation),
+        ),
       };
     },
   };

@@ -2,10 +2,19 @@
 // names the mutations that refresh it (with an optional CEL condition) or a polling period; queries that
 // only look entities up by key refresh implicitly when a single-entity mutation writes one of them.
 import { parse as parseCel } from "@bufbuild/cel";
-import { type GraphQLSchema, getDirectiveValues, Kind, type OperationDefinitionNode } from "graphql";
+import {
+  type ASTNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  getDirectiveValues,
+  type OperationDefinitionNode,
+  print,
+  visit,
+} from "graphql";
 import { evaluateCelBoolean } from "../cel/evaluate.ts";
 import type { Table } from "../schema/model.ts";
 import type { CompileError } from "../schema/source.ts";
+import type { PreparedOperation } from "./operation.ts";
 import type { AuthContext } from "./types.ts";
 
 /** Bounds of `@refresh(every:)`, as production validates them at deploy. */
@@ -37,6 +46,8 @@ export interface RefreshWatch {
   operations: readonly string[];
   /** Entities whose writes refresh it implicitly. */
   entities: readonly string[];
+  /** Whether every caller gets the same result (a PUBLIC query that never reads `auth`): one run serves all. */
+  sameForEveryone: boolean;
   /** Whether `mutation` (committed) makes this subscriber's result stale. */
   affectedBy(mutation: CommittedMutation): boolean;
 }
@@ -121,9 +132,11 @@ export function refreshWatch(
   policy: RefreshPolicy,
   subscriber: { variables: Record<string, unknown>; auth: AuthContext | null },
   lookups: readonly string[] | null,
+  sameForEveryone = false,
 ): RefreshWatch {
   const entities = lookups ?? [];
   return {
+    sameForEveryone,
     everyMs: policy.everyMs,
     operations: [...new Set(policy.onMutation.map((m) => m.operation))],
     entities,
@@ -177,10 +190,42 @@ function locationOf(loc: { source: { name: string; body: string }; start: number
   return { ...file, line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
-/** Whether an operation node carries `@refresh` at all (cheap check before reading it). */
-export function hasRefresh(operation: OperationDefinitionNode): boolean {
-  return (
-    operation.operation === "query" &&
-    (operation.directives ?? []).some((d) => d.kind === Kind.DIRECTIVE && d.name.value === "refresh")
-  );
+const sameForEveryoneCache = new WeakMap<OperationDefinitionNode, boolean>();
+
+/**
+ * Whether `operation` answers every caller alike: `@auth(level: PUBLIC)` and no `auth` anywhere else
+ * (`_expr` values, `@check`, native SQL params, the fragments it spreads). Its subscriptions may then share
+ * one run across identities without anyone seeing what they may not.
+ */
+export function sameForEveryone(operation: PreparedOperation): boolean {
+  let cached = sameForEveryoneCache.get(operation.operation);
+  if (cached === undefined) {
+    cached =
+      operation.auth?.level === "PUBLIC" &&
+      operation.auth.expr === undefined &&
+      !textsOf(operation).some((text) => /\bauth\b/.test(text));
+    sameForEveryoneCache.set(operation.operation, cached);
+  }
+  return cached;
+}
+
+/** The operation and the fragments it spreads, printed without `@auth` and `@refresh`. */
+function textsOf(operation: PreparedOperation): string[] {
+  const texts: string[] = [];
+  const seen = new Set<string>();
+  const add = (node: ASTNode) => {
+    const stripped = visit(node, {
+      Directive: (d) => (d.name.value === "auth" || d.name.value === "refresh" ? null : undefined),
+      FragmentSpread(spread) {
+        const fragment: FragmentDefinitionNode | undefined = operation.fragments[spread.name.value];
+        if (fragment && !seen.has(fragment.name.value)) {
+          seen.add(fragment.name.value);
+          add(fragment);
+        }
+      },
+    });
+    texts.push(print(stripped));
+  };
+  add(operation.operation);
+  return texts;
 }

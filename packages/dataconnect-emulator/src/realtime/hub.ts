@@ -127,9 +127,10 @@ export class RefreshHub {
     for (const sub of this.#unwatched) this.#markStale(sub, true);
   }
 
-  /** Ends every subscription (the emulator is stopping). */
+  /** Ends every subscription (the emulator is stopping); queued runs are dropped. */
   close(): void {
     for (const sub of [...this.#all]) this.#cancel(sub);
+    this.#queue.length = 0;
   }
 
   #markStale(sub: Sub, mustSend: boolean): void {
@@ -163,7 +164,8 @@ export class RefreshHub {
 
   #pump(): void {
     while (this.#active < MAX_CONCURRENT_RUNS && this.#queue.length > 0) {
-      const group = this.#queue.shift()!;
+      const group = this.#queue.shift()!.filter((sub) => !sub.cancelled);
+      if (group.length === 0) continue; // everyone in it left while it waited
       this.#active++;
       void this.#run(group).finally(() => {
         this.#active--;
@@ -268,7 +270,12 @@ export class RefreshHub {
 /** Subscriptions with the same query, variables and identity get the same result: run it once. */
 function groupKey(sub: Sub): string {
   const caller = sub.sink.caller();
-  const who = caller.kind === "admin" ? "admin" : JSON.stringify(caller.auth);
+  // A query known (since its first run) to answer everyone alike is shared across identities too.
+  const who = sub.watch?.sameForEveryone
+    ? "everyone"
+    : caller.kind === "admin"
+      ? "admin"
+      : JSON.stringify(caller.auth);
   return JSON.stringify([
     sub.request.connector,
     sub.request.operationName,

@@ -240,6 +240,23 @@ describe("a subscriber's watch", () => {
     expect(alices.affectedBy(s.commits.at(-1)!)).toBe(false);
   });
 
+  it("lets PUBLIC queries that never read auth share one run across identities, and no others", async () => {
+    const s = await realtimeService({
+      operations: `${OPERATIONS}
+query NotMine($roomId: UUID!) @auth(level: PUBLIC) { messages(where: { roomId: { eq: $roomId }, author: { ne_expr: "auth.uid" } }) { text } }
+query ViaFragment($id: UUID!) @auth(level: PUBLIC) { room(id: $id) { ...Checked } }
+fragment Checked on Room { name @check(expr: "auth != null") }`,
+    });
+    const id = await newRoom(s);
+    const shared = async (op: string, vars: Record<string, unknown>, caller: Caller = user("u")) =>
+      (await s.subscribe(op, vars, caller)).watch?.sameForEveryone;
+    expect(await shared("GetRoom", { id })).toBe(true);
+    expect(await shared("Watched", { roomId: id })).toBe(true); // conditions read auth, results do not
+    expect(await shared("NotMine", { roomId: id })).toBe(false);
+    expect(await shared("ViaFragment", { id })).toBe(false);
+    expect(await shared("MyMembership", { room: id })).toBe(false);
+  });
+
   it("takes the shortest `every` period", async () => {
     const s = await realtimeService();
     const room = await newRoom(s);

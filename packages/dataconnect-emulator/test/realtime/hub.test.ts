@@ -8,13 +8,14 @@ import { RefreshHub, type SubscriberSink } from "../../src/realtime/hub.ts";
 import { silentLogger } from "../../src/runtime/log.ts";
 
 /** A service whose query result is `state.value`; each run can be held until released. */
-function scriptedService(options: { everyMs?: number; hold?: boolean } = {}) {
+function scriptedService(options: { everyMs?: number; hold?: boolean; sameForEveryone?: boolean } = {}) {
   const state = { value: 0, runs: 0, callers: [] as Caller[] };
   const held: (() => void)[] = [];
   const watch: RefreshWatch = {
     everyMs: options.everyMs,
     operations: ["Bump"],
     entities: [],
+    sameForEveryone: options.sameForEveryone ?? false,
     affectedBy: (m) => m.operationName === "Bump",
   };
   const service: Service = {
@@ -117,6 +118,24 @@ describe("RefreshHub", () => {
       "bob",
     ]);
     expect([a1, a2, b].map((s) => s.values())).toEqual([[0], [0], [0]]);
+  });
+
+  it("shares one run across identities once the query is known to answer everyone alike", async () => {
+    const { state, services } = scriptedService({ sameForEveryone: true });
+    const hub = new RefreshHub({ services, log: silentLogger });
+    const subscribers = [sink("alice"), sink("bob"), sink(null)];
+    for (const s of subscribers) hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, s.sink);
+    await settle();
+    expect(state.runs).toBe(3); // first runs: nothing is known yet
+    state.value = 1;
+    hub.mutationCommitted(bump);
+    await settle();
+    expect(state.runs).toBe(4);
+    expect(subscribers.map((s) => s.values())).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
   });
 
   it("ends a subscription its query refuses, saying so once", async () => {
