@@ -66,7 +66,8 @@ export class StreamConnection {
     this.#hub = options.hub;
     this.#log = options.log;
     this.#limits = options.limits;
-    socket.on("message", (data, isBinary) => this.#onMessage(data as Buffer | Buffer[], isBinary));
+    // Text and binary frames alike carry JSON.
+    socket.on("message", (data) => this.#onMessage(data as Buffer | Buffer[]));
     socket.on("close", () => this.#onClose());
     socket.on("error", (error) => this.#log.debug(1, `stream error: ${error.message}`));
   }
@@ -76,7 +77,7 @@ export class StreamConnection {
     return this.#subscriptions.size;
   }
 
-  #onMessage(data: Buffer | Buffer[], _isBinary: boolean): void {
+  #onMessage(data: Buffer | Buffer[]): void {
     const text = Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data).toString("utf8");
     let value: unknown;
     try {

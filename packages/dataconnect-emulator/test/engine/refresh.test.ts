@@ -38,8 +38,23 @@ mutation Fails($id: UUID!) @auth(level: PUBLIC) @transaction {
 
 let schemas = 0;
 
-/** A service over OPERATIONS (connector `default`), realtime on unless `clientCache` is false. */
-async function realtimeService(options: { clientCache?: boolean; operations?: string } = {}) {
+type RealtimeService = Awaited<ReturnType<typeof newRealtimeService>>;
+let shared: Promise<RealtimeService> | undefined;
+
+/**
+ * A service over OPERATIONS (connector `default`), realtime on unless `clientCache` is false. The default
+ * one is shared by the file (tests make their own rooms and read only the commits they cause).
+ */
+function realtimeService(
+  options: { clientCache?: boolean; operations?: string } = {},
+): Promise<RealtimeService> {
+  if (options.clientCache !== undefined || options.operations !== undefined)
+    return newRealtimeService(options);
+  shared ??= newRealtimeService();
+  return shared;
+}
+
+async function newRealtimeService(options: { clientCache?: boolean; operations?: string } = {}) {
   const db = await sharedDatabase();
   const pgSchema = `refresh_${++schemas}_${Math.random().toString(36).slice(2, 8)}`;
   const compiled = compileProject({
@@ -89,7 +104,7 @@ function compileErrors(operations: string): string[] {
   return compiled.ok ? [] : compiled.errors.map(formatCompileError);
 }
 
-async function newRoom(s: Awaited<ReturnType<typeof realtimeService>>, name = "r"): Promise<string> {
+async function newRoom(s: RealtimeService, name = "r"): Promise<string> {
   const res = await s.mutate("AddRoom", { name });
   return (res.data as { room_insert: { id: string } }).room_insert.id;
 }
