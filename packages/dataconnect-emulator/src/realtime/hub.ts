@@ -208,6 +208,8 @@ export class RefreshHub {
       sub.discards = 0;
       if ("error" in outcome) this.#deliverError(sub, outcome.error);
       else this.#deliver(sub, outcome.response, outcome.watch);
+      // Sent despite a newer commit (writes kept overtaking it): that commit still gets its own result.
+      if (sub.version !== started[i] && !sub.cancelled) this.#markStale(sub, true);
     }
   }
 

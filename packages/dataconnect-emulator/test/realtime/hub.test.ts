@@ -105,6 +105,24 @@ describe("RefreshHub", () => {
     expect(a.values()).toEqual([1]);
   });
 
+  it("under writes that keep overtaking its runs, still sends a result, then the latest", async () => {
+    const { state, services, releaseAll } = scriptedService({ hold: true });
+    const hub = new RefreshHub({ services, log: silentLogger });
+    const a = sink();
+    hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, a.sink);
+    await settle();
+    for (let value = 1; value <= 4; value++) {
+      state.value = value;
+      hub.mutationCommitted(bump);
+      await settle(); // the commit is seen while the run is still in flight
+      releaseAll();
+      await settle();
+    }
+    releaseAll();
+    await settle();
+    expect(a.values()).toEqual([3, 4]);
+  });
+
   it("runs identical subscriptions of the same user once, and other users' separately", async () => {
     const { state, services } = scriptedService();
     const hub = new RefreshHub({ services, log: silentLogger });
