@@ -9,6 +9,9 @@ export interface CliOptions {
   rules: string | undefined;
   importDir: string | undefined;
   exportOnExit: string | undefined;
+  /** Log verbosity; 2 adds a rules evaluation report per request. */
+  verbosity: number;
+  functionsEmulator: string | undefined;
 }
 
 const schema = z.object({
@@ -19,6 +22,11 @@ const schema = z.object({
   rules: z.string().min(1).optional(),
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
+  v: z.coerce.number().int().min(0).max(9).default(0),
+  functions_emulator: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:/\s]+):\d{1,5}$/, "expected host:port")
+    .optional(),
 });
 
 const KNOWN = new Set([
@@ -29,6 +37,8 @@ const KNOWN = new Set([
   "rules",
   "import",
   "export_on_exit",
+  "v",
+  "functions_emulator",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -36,7 +46,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--([a-z_]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--?([a-z_]+)(?:=(.*))?$/.exec(arg);
     if (!match || !KNOWN.has(match[1]!)) throw new Error(`Unknown argument "${arg}".\n${USAGE}`);
     let value = match[2];
     if (value === undefined) {
@@ -62,9 +72,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rules: o.rules,
     importDir: o.import,
     exportOnExit: o.export_on_exit,
+    verbosity: o.v,
+    functionsEmulator: o.functions_emulator,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [-v=2]";

@@ -1,3 +1,4 @@
+import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { deleteApp as deleteWebApp, initializeApp as initializeWebApp } from "firebase/app";
 import {
@@ -17,6 +18,15 @@ import { type RunningFirestoreEmulator, startFirestoreEmulator } from "../src/in
 import { firestoreServiceDefinition } from "../src/proto/load.ts";
 
 let appCounter = 0;
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for the executable, which needs a fixed --port). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 /** Starts an emulator on a free port for one test file. */
 export function startTestEmulator(projectId: string): Promise<RunningFirestoreEmulator> {

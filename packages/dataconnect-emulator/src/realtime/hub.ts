@@ -2,6 +2,11 @@
 // finds the subscriptions it makes stale, coalesces bursts into one re-run each, runs identical
 // subscriptions (same query, variables and identity) once, and delivers each subscriber a result computed
 // with its own identity, never one that was computed before the latest commit that concerned it.
+// A refresh sends only a result that differs from the subscriber's last one: a push that says nothing
+// new would tell a subscriber that something it may not see (a hidden post) changed.
+// Re-runs are ordinary operations: each takes a database session through the engine's bounded gate, and
+// at most MAX_CONCURRENT_RUNS of them are in the gate at once, so a refresh storm queues here and a
+// unary request waits behind a bounded number of refreshes, never behind the whole storm.
 import type { CommittedMutation, RefreshWatch } from "../engine/refresh.ts";
 import type { Caller, GraphqlResponse } from "../engine/types.ts";
 import { type GrpcStatus, RequestError } from "../errors.ts";
@@ -39,7 +44,19 @@ const TRANSIENT: ReadonlySet<GrpcStatus> = new Set([
   "INTERNAL",
   "ABORTED",
   "DEADLINE_EXCEEDED",
+  "RESOURCE_EXHAUSTED",
 ]);
+/** Transient errors worth running the query again for, after a pause (the first after RETRY_MS). */
+const RETRIED: ReadonlySet<GrpcStatus> = new Set([
+  "UNAVAILABLE",
+  "ABORTED",
+  "DEADLINE_EXCEEDED",
+  "RESOURCE_EXHAUSTED",
+]);
+const RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+/** The engine's back-pressure: not the subscriber's business, it only gets the result once there is one. */
+const SILENT: ReadonlySet<GrpcStatus> = new Set(["RESOURCE_EXHAUSTED"]);
 
 interface Sub {
   readonly request: SubscriptionRequest;
@@ -55,6 +72,11 @@ interface Sub {
   discards: number;
   timer: ReturnType<typeof setInterval> | undefined;
   everyMs: number | undefined;
+  /** Consecutive runs that failed with a retried error, and the pending retry. */
+  failures: number;
+  retry: ReturnType<typeof setTimeout> | undefined;
+  /** The error last sent, so that retries do not repeat it. */
+  lastError: string | undefined;
 }
 
 /** Subscriptions of one emulator, across service reloads. */
@@ -101,6 +123,9 @@ export class RefreshHub {
       discards: 0,
       timer: undefined,
       everyMs: undefined,
+      failures: 0,
+      retry: undefined,
+      lastError: undefined,
     };
     this.#all.add(sub);
     this.#unwatched.add(sub);
@@ -122,9 +147,9 @@ export class RefreshHub {
     if (mutation.operationName) add(this.#byOperation.get(mutation.operationName));
     for (const entity of mutation.entities) add(this.#byEntity.get(entity));
     for (const sub of candidates) {
-      if (sub.watch?.affectedBy(mutation)) this.#markStale(sub, true);
+      if (sub.watch?.affectedBy(mutation)) this.#markStale(sub, false);
     }
-    for (const sub of this.#unwatched) this.#markStale(sub, true);
+    for (const sub of this.#unwatched) this.#markStale(sub, false);
   }
 
   /** Ends every subscription (the emulator is stopping); queued runs are dropped. */
@@ -208,12 +233,14 @@ export class RefreshHub {
       sub.discards = 0;
       if ("error" in outcome) this.#deliverError(sub, outcome.error);
       else this.#deliver(sub, outcome.response, outcome.watch);
-      // Sent despite a newer commit (writes kept overtaking it): that commit still gets its own result.
-      if (sub.version !== started[i] && !sub.cancelled) this.#markStale(sub, true);
+      // Sent despite a newer commit (writes kept overtaking it): that commit still gets its own run.
+      if (sub.version !== started[i] && !sub.cancelled) this.#markStale(sub, false);
     }
   }
 
   #deliver(sub: Sub, response: GraphqlResponse, watch: RefreshWatch | null): void {
+    sub.failures = 0;
+    sub.lastError = undefined;
     this.#setWatch(sub, watch);
     const text = JSON.stringify(response);
     // Timed refreshes (`every:`) that find nothing new say nothing.
@@ -225,13 +252,28 @@ export class RefreshHub {
 
   #deliverError(sub: Sub, error: RequestError): void {
     const final = !TRANSIENT.has(error.status);
+    if (RETRIED.has(error.status)) this.#retryLater(sub);
+    if (SILENT.has(error.status) || (!final && sub.lastError === error.message)) return;
     sub.mustSend = false;
     sub.lastSent = undefined;
+    sub.lastError = error.message;
     sub.sink.send(
       { data: null, errors: [{ message: error.message, extensions: { code: error.status } }] },
       final,
     );
     if (final) this.#cancel(sub);
+  }
+
+  /** Runs `sub` again after a pause that doubles with every failure in a row (a first result still owed is sent). */
+  #retryLater(sub: Sub): void {
+    if (sub.retry) return;
+    const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** sub.failures);
+    sub.failures++;
+    sub.retry = setTimeout(() => {
+      sub.retry = undefined;
+      if (!sub.cancelled) this.#markStale(sub, false);
+    }, delay);
+    sub.retry.unref();
   }
 
   /** Indexes `sub` under what may refresh it now (a reload may have changed its `@refresh`). */
@@ -263,6 +305,7 @@ export class RefreshHub {
     sub.cancelled = true;
     this.#unindex(sub);
     if (sub.timer) clearInterval(sub.timer);
+    if (sub.retry) clearTimeout(sub.retry);
     this.#pending.delete(sub);
     this.#all.delete(sub);
     this.#unwatched.delete(sub);

@@ -1,8 +1,9 @@
 // The WebSocket endpoint the web SDK streams on (`ConnectorStreamService/Connect`): upgrades on the
 // emulator's HTTP listeners, the browser-origin policy of the connector endpoints, keepalive pings.
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { DEFAULT_MAX_BODY_BYTES } from "../protocol/body.ts";
 import type { ServiceHolder } from "../protocol/service-holder.ts";
 import type { RefreshHub } from "../realtime/hub.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -14,8 +15,8 @@ export interface StreamServerOptions {
   services: ServiceHolder;
   hub: RefreshHub;
   log: Logger;
-  /** Whether a browser page from `origin` may open a stream (the connector endpoints' CORS policy). */
-  allowOrigin: (origin: string) => boolean;
+  /** Whether the upgrade request may open a stream (the connector endpoints' browser policy, `streamAllowed`). */
+  allowBrowser: (headers: IncomingHttpHeaders) => boolean;
   /** Largest accepted message in bytes (default 10 MiB, as request bodies). */
   maxMessageBytes?: number;
   /** Ping period; a client that has not answered the previous ping by the next one is dropped (default 30 s). */
@@ -39,7 +40,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
   const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxMessageBytes ?? 10 * 1024 * 1024,
+    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
     // Compression costs CPU per frame on every fan-out; local traffic does not need it.
     perMessageDeflate: false,
   });
@@ -73,10 +74,14 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
       if (path.serviceId && served && path.serviceId !== served) {
         return refuse(socket, 404, `service "${path.serviceId}" not found: this emulator serves "${served}"`);
       }
-      const origin = req.headers.origin;
-      if (origin !== undefined && !options.allowOrigin(origin)) {
-        log.warn(`stream from origin ${origin} refused`);
-        return refuse(socket, 403, `origin ${origin} may not open a stream`);
+      if (!options.allowBrowser(req.headers)) {
+        const origin = req.headers.origin;
+        log.warn(`stream from origin ${origin} to ${req.headers.host} refused`);
+        return refuse(
+          socket,
+          403,
+          `a page from ${origin} may not open a stream to an emulator at a loopback or private address (${req.headers.host ?? "no Host"}); serve the page from this machine or your network`,
+        );
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     },

@@ -1,5 +1,6 @@
 // Refresh rules (spec §1.10): `@refresh` validation, the mutation-committed signal and each subscriber's watch.
 import { describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/database.ts";
 import { compileProject, createService, migrate } from "../../src/engine/project.ts";
 import type { CommittedMutation } from "../../src/engine/refresh.ts";
 import type { Caller, Service } from "../../src/engine/types.ts";
@@ -34,6 +35,25 @@ mutation Fails($id: UUID!) @auth(level: PUBLIC) @transaction {
   room_update(id: $id, data: { name: "never" })
   message_insert(data: { roomId: "00000000-0000-0000-0000-000000000000", author: "x", text: "dangling" })
 }
+mutation RenameTwice($id: UUID!) @auth(level: PUBLIC) {
+  first: room_update(id: $id, data: { name: "one" })
+  second: room_update(id: $id, data: { name: "two" })
+}
+mutation RenameThenFail($id: UUID!) @auth(level: PUBLIC) {
+  room_update(id: $id, data: { name: "kept" })
+  message_insert(data: { roomId: "00000000-0000-0000-0000-000000000000", author: "x", text: "dangling" })
+}
+mutation NativeRename($id: UUID!, $name: String!) @auth(level: PUBLIC) {
+  _execute(sql: "UPDATE room SET name = $2 WHERE id = $1", params: [$id, $name])
+}
+mutation NativeInTransaction($id: UUID!) @auth(level: PUBLIC) @transaction {
+  renamed: _executeReturningFirst(sql: "UPDATE room SET name = 'native' WHERE id = $1 RETURNING name", params: [$id])
+  counted: _execute(sql: "UPDATE room SET name = name WHERE id = $1", params: [$id])
+}
+mutation NativeRollsBack($id: UUID!) @auth(level: PUBLIC) @transaction {
+  renamed: _execute(sql: "UPDATE room SET name = 'never' WHERE id = $1", params: [$id])
+  broken: _execute(sql: "UPDATE room SET name = 'x' WHERE 1 / 0 = 1")
+}
 `;
 
 let schemas = 0;
@@ -54,8 +74,10 @@ function realtimeService(
   return shared;
 }
 
-async function newRealtimeService(options: { clientCache?: boolean; operations?: string } = {}) {
-  const db = await sharedDatabase();
+async function newRealtimeService(
+  options: { clientCache?: boolean; operations?: string; db?: Database; onCommitted?: () => void } = {},
+) {
+  const db = options.db ?? (await sharedDatabase());
   const pgSchema = `refresh_${++schemas}_${Math.random().toString(36).slice(2, 8)}`;
   const compiled = compileProject({
     serviceId: "test",
@@ -73,7 +95,12 @@ async function newRealtimeService(options: { clientCache?: boolean; operations?:
   if (!compiled.ok) throw new Error(compiled.errors.map(formatCompileError).join("\n"));
   await migrate(db, compiled.project);
   const commits: CommittedMutation[] = [];
-  const service = createService(compiled.project, db, { onMutationCommitted: (m) => commits.push(m) });
+  const service = createService(compiled.project, db, {
+    onMutationCommitted: (m) => {
+      commits.push(m);
+      options.onCommitted?.();
+    },
+  });
   return { service, commits, ...calls(service) };
 }
 
@@ -90,6 +117,33 @@ function calls(service: Service) {
       variables: Record<string, unknown> = {},
       caller: Caller = { kind: "admin" },
     ) => service.subscribeQuery({ connector: "default", operationName, variables, caller }),
+  };
+}
+
+/** `db`, noting in `events` when a transaction's COMMIT is confirmed and when a session is handed back. */
+function tracedDatabase(db: Database, events: string[]): Database {
+  return {
+    ...db,
+    async session(fn) {
+      try {
+        return await db.session((session) =>
+          fn({
+            query: (sql, params) => session.query(sql, params),
+            command: (sql, params) => session.command(sql, params),
+            exec: (sql) => session.exec(sql),
+            readOnlyQuery: (sql, params, options) => session.readOnlyQuery(sql, params, options),
+            markDirty: () => session.markDirty(),
+            async transaction(body, options) {
+              const value = await session.transaction(body, options);
+              events.push("COMMIT confirmed");
+              return value;
+            },
+          }),
+        );
+      } finally {
+        events.push("session handed back");
+      }
+    },
   };
 }
 
@@ -185,6 +239,80 @@ describe("the mutation-committed signal", () => {
     const res = await s.mutate("Fails", { id });
     expect(res.errors?.length).toBeGreaterThan(0);
     expect(s.commits).toHaveLength(before);
+  });
+
+  it("is raised once for a mutation of several fields, and once for each @transaction mutation", async () => {
+    const s = await realtimeService();
+    const id = await newRoom(s);
+    const before = s.commits.length;
+    await s.mutate("RenameTwice", { id });
+    expect(s.commits.slice(before).map((c) => c.operationName)).toEqual(["RenameTwice"]);
+    await s.mutate("NativeInTransaction", { id });
+    expect(s.commits.slice(before).map((c) => c.operationName)).toEqual([
+      "RenameTwice",
+      "NativeInTransaction",
+    ]);
+  });
+
+  it("is raised for a native _execute on its own (committed in a transaction of its own)", async () => {
+    const s = await realtimeService();
+    const id = await newRoom(s);
+    const before = s.commits.length;
+    const res = await s.mutate("NativeRename", { id, name: "by sql" }, user("carol"));
+    expect(res.errors).toBeUndefined();
+    expect(s.commits.slice(before)).toEqual([
+      {
+        operationName: "NativeRename",
+        variables: expect.objectContaining({ name: "by sql" }),
+        auth: expect.objectContaining({ uid: "carol" }),
+        entities: [],
+      },
+    ]);
+  });
+
+  it("is not raised when native SQL in a @transaction fails and the whole transaction rolls back", async () => {
+    const s = await realtimeService();
+    const id = await newRoom(s);
+    const before = s.commits.length;
+    const res = await s.mutate("NativeRollsBack", { id });
+    expect(res.errors?.length).toBeGreaterThan(0);
+    expect(s.commits).toHaveLength(before);
+  });
+
+  it("is raised when an earlier field of a mutation without @transaction committed and a later one failed", async () => {
+    const s = await realtimeService();
+    const id = await newRoom(s);
+    const before = s.commits.length;
+    const res = await s.mutate("RenameThenFail", { id });
+    expect(res.errors?.length).toBe(1);
+    expect(s.commits.slice(before)).toEqual([expect.objectContaining({ operationName: "RenameThenFail" })]);
+  });
+
+  it("is not raised when the only statement fails", async () => {
+    const s = await realtimeService();
+    const before = s.commits.length;
+    const res = await s.mutate(
+      "Send",
+      { roomId: "00000000-0000-0000-0000-000000000000", text: "x" },
+      user("u"),
+    );
+    expect(res.errors?.length).toBe(1);
+    expect(s.commits).toHaveLength(before);
+  });
+
+  it("is raised only after the operation's COMMIT is confirmed and its session handed back", async () => {
+    const events: string[] = [];
+    const s = await newRealtimeService({
+      db: tracedDatabase(await sharedDatabase(), events),
+      onCommitted: () => events.push("signal"),
+    });
+    const id = await newRoom(s);
+    events.length = 0;
+    await s.mutate("NativeInTransaction", { id });
+    expect(events).toEqual(["COMMIT confirmed", "session handed back", "signal"]);
+    events.length = 0;
+    await s.mutate("NativeRollsBack", { id });
+    expect(events).toEqual(["session handed back"]);
   });
 
   it("is raised for an admin's ad-hoc mutation too, named by its operation", async () => {

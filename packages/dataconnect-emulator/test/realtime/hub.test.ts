@@ -1,5 +1,6 @@
 // The refresh hub's scheduling, with a scripted service: which runs happen and which results are sent.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Gate } from "../../src/db/gate.ts";
 import type { CommittedMutation, RefreshWatch } from "../../src/engine/refresh.ts";
 import type { Caller, GraphqlResponse, Service, SubscriptionRun } from "../../src/engine/types.ts";
 import { RequestError } from "../../src/errors.ts";
@@ -8,8 +9,16 @@ import { RefreshHub, type SubscriberSink } from "../../src/realtime/hub.ts";
 import { silentLogger } from "../../src/runtime/log.ts";
 
 /** A service whose query result is `state.value`; each run can be held until released. */
-function scriptedService(options: { everyMs?: number; hold?: boolean; sameForEveryone?: boolean } = {}) {
-  const state = { value: 0, runs: 0, callers: [] as Caller[] };
+function scriptedService(
+  options: {
+    everyMs?: number;
+    hold?: boolean;
+    sameForEveryone?: boolean;
+    gate?: Gate;
+    failWith?: () => RequestError | undefined;
+  } = {},
+) {
+  const state = { value: 0, runs: 0, done: 0, callers: [] as Caller[] };
   const held: (() => void)[] = [];
   const watch: RefreshWatch = {
     everyMs: options.everyMs,
@@ -26,9 +35,19 @@ function scriptedService(options: { everyMs?: number; hold?: boolean; sameForEve
       state.runs++;
       state.callers.push(request.caller);
       if (request.operationName === "Denied") throw new RequestError("PERMISSION_DENIED", "no");
-      const value = state.value; // what the query reads when it starts
-      if (options.hold) await new Promise<void>((resolve) => held.push(resolve));
-      return { response: { data: { value } }, watch };
+      const failure = options.failWith?.();
+      if (failure) throw failure;
+      // As the engine does: every run takes a database session through the gate.
+      const leave = options.gate ? await options.gate.enter() : () => {};
+      try {
+        const value = state.value; // what the query reads when it starts
+        if (options.hold) await new Promise<void>((resolve) => held.push(resolve));
+        if (options.gate) await tick(); // a round trip to the database
+        return { response: { data: { value } }, watch };
+      } finally {
+        state.done++;
+        leave();
+      }
     },
   };
   const services = new ServiceHolder();
@@ -211,5 +230,83 @@ describe("RefreshHub", () => {
     await settle();
     expect(a.values()).toEqual([0]);
     expect(hub.size).toBe(0);
+  });
+
+  it("pushes nothing when a committed mutation left the subscriber's result as it was", async () => {
+    const { state, services } = scriptedService();
+    const hub = new RefreshHub({ services, log: silentLogger });
+    const a = sink();
+    hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, a.sink);
+    await settle();
+    hub.mutationCommitted(bump); // re-run: same value
+    await settle();
+    expect(state.runs).toBe(2);
+    expect(a.values()).toEqual([0]);
+  });
+
+  it("keeps a refresh storm to 8 places in the database's queue, so a request waits behind 8 runs at most", async () => {
+    const gate = new Gate({ slots: 1, maxWaiting: 1000, maxWaitMs: 60_000 });
+    const { state, services } = scriptedService({ gate });
+    const hub = new RefreshHub({ services, log: silentLogger });
+    // 100 users: 100 runs, none shared.
+    for (let i = 0; i < 100; i++)
+      hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, sink(`u${i}`).sink);
+    await settle();
+    await vi.waitFor(() => expect(state.done).toBe(100));
+    hub.mutationCommitted(bump);
+    await tick(); // the storm is queued …
+    expect(gate.busy + gate.waiting).toBeLessThanOrEqual(8);
+    const leave = await gate.enter(); // … and a request's turn comes after at most 8 of its runs
+    expect(state.done - 100).toBeLessThanOrEqual(8);
+    leave();
+    await vi.waitFor(() => expect(state.done).toBe(200));
+  });
+
+  it("retries after the database's back-pressure (RESOURCE_EXHAUSTED) without telling the subscriber", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let overloaded = true;
+    const { state, services } = scriptedService({
+      failWith: () =>
+        overloaded ? new RequestError("RESOURCE_EXHAUSTED", "the database is overloaded") : undefined,
+    });
+    const hub = new RefreshHub({ services, log: silentLogger });
+    const a = sink();
+    hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, a.sink);
+    await settle();
+    expect(a.sent).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(a.sent).toEqual([]); // still overloaded: the next try waits longer
+    overloaded = false;
+    state.value = 3;
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(a.values()).toEqual([3]);
+    expect(hub.size).toBe(1);
+    hub.close();
+  });
+
+  it("reports a transient error once, keeps the subscription, and sends the result once it runs again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let down = true;
+    const { services } = scriptedService({
+      failWith: () =>
+        down ? new RequestError("UNAVAILABLE", "the Data Connect emulator is starting") : undefined,
+    });
+    const hub = new RefreshHub({ services, log: silentLogger });
+    const a = sink();
+    hub.subscribe({ connector: "c", operationName: "Q", variables: {} }, a.sink);
+    await settle();
+    vi.advanceTimersByTime(1000);
+    await settle();
+    down = false;
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(a.sent.map((x) => x.response.errors?.[0]?.extensions?.code ?? x.response.data)).toEqual([
+      "UNAVAILABLE",
+      { value: 0 },
+    ]);
+    expect(a.sent.every((x) => !x.final)).toBe(true);
+    hub.close();
   });
 });

@@ -1,15 +1,9 @@
 // The stream's wire protocol with a raw WebSocket client: what the SDK relies on, and what a client that
 // gets it wrong is told.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../../src/db/database.ts";
 import type { RunningEmulator } from "../../src/index.ts";
-import { ServiceHolder } from "../../src/protocol/service-holder.ts";
-import { RefreshHub } from "../../src/realtime/hub.ts";
-import { silentLogger } from "../../src/runtime/log.ts";
-import { createStreamServer } from "../../src/stream/server.ts";
 import { type TempDir, tempDir } from "../protocol/support/config-dir.ts";
 import { openSharedDatabase, startEmulator } from "../protocol/support/emulator.ts";
 import { emulatorIdToken } from "../protocol/support/tokens.ts";
@@ -42,8 +36,9 @@ interface Frame {
 }
 
 /** A raw stream client: sends JSON messages and waits for frames. */
-async function connect(options: { path?: string; autoPong?: boolean; origin?: string } = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${emulator.addresses[0]!.port}${options.path ?? PATH}`, {
+async function connect(options: { path?: string; autoPong?: boolean; origin?: string; port?: number } = {}) {
+  const port = options.port ?? emulator.addresses[0]!.port;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? PATH}`, {
     autoPong: options.autoPong ?? true,
     ...(options.origin ? { origin: options.origin } : {}),
   });
@@ -124,28 +119,30 @@ describe("stream endpoint", () => {
     expect(await upgradeStatus(PATH.replace("/services/svc", "/services/other"))).toBe(404);
   });
 
-  it("refuses a browser origin the policy refuses (403) and takes the ones it allows", async () => {
-    const services = new ServiceHolder();
-    const streams = createStreamServer({
-      services,
-      hub: new RefreshHub({ services, log: silentLogger }),
-      log: silentLogger,
-      allowOrigin: (origin) => origin === "http://localhost:5173",
-    });
-    const server = http
-      .createServer()
-      .on("upgrade", (req, socket, head) => streams.handleUpgrade(req, socket, head));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      expect(await upgradeStatus(PATH, { Origin: "https://evil.example" }, port)).toBe(403);
-      expect(await upgradeStatus(PATH, { Origin: "http://localhost:5173" }, port)).toBe(101);
-      expect(await upgradeStatus(PATH, {}, port)).toBe(101);
-    } finally {
-      await streams.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+  it("takes pages from any origin, as executeQuery does (a stream runs connector operations only)", async () => {
+    expect(await upgradeStatus(PATH, { Origin: "http://localhost:5173" })).toBe(101);
+    expect(await upgradeStatus(PATH, { Origin: "http://192.168.1.20:5173" })).toBe(101);
+    expect(
+      await upgradeStatus(PATH, {
+        Origin: "https://5173-dev.cloudworkstations.dev",
+        Host: "9399-dev.cloudworkstations.dev",
+      }),
+    ).toBe(101);
+    expect(await upgradeStatus(PATH, {})).toBe(101);
+  });
+
+  it("refuses (403) a public page reaching it at a loopback address, as Private Network Access does", async () => {
+    expect(await upgradeStatus(PATH, { Origin: "https://evil.example" })).toBe(403);
+    expect(await upgradeStatus(PATH, { Origin: "null" })).toBe(403);
+    expect(await upgradeStatus(PATH, { Origin: "https://evil.example", Host: "localhost" })).toBe(403);
+  });
+
+  it("answers 404 to an upgrade of any path but the stream's, even from an allowed page", async () => {
+    expect(
+      await upgradeStatus("/v1/projects/p/locations/l/services/svc/connectors/chat:executeQuery", {
+        Origin: "http://localhost:5173",
+      }),
+    ).toBe(404);
   });
 });
 

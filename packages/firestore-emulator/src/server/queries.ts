@@ -6,6 +6,7 @@ import { isKeyPath } from "../model/field-path.ts";
 import type { ProtoStructuredAggregationQuery, ProtoStructuredQuery } from "../proto/types.ts";
 import { aggregate, parseAggregations } from "../query/aggregate.ts";
 import { parseQuery } from "../query/parse.ts";
+import { callerOf } from "./caller.ts";
 import { resolveResource } from "./context.ts";
 import { consistencyOf } from "./documents.ts";
 import { serverStream, unary } from "./rpc.ts";
@@ -29,10 +30,13 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
+        call,
       ) => {
         rejectExplain(req);
+        const caller = callerOf(call);
         const { db } = resolveResource(core, req.parent);
         const query = parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {});
+        core.gate.authorizeQuery(caller, db, query);
         const { value, readTime, transaction } = await db.runQuery(query, consistencyOf(req));
         const time = timestampFromMicros(readTime);
         // A projection of only `__name__` returns documents without fields.
@@ -59,12 +63,15 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
+        call,
       ) => {
         rejectExplain(req);
+        const caller = callerOf(call);
         const { db } = resolveResource(core, req.parent);
         const spec = req.structuredAggregationQuery ?? {};
         const aggregations = parseAggregations(spec);
         const query = parseQuery(db.id, req.parent ?? "", spec.structuredQuery ?? {});
+        core.gate.authorizeQuery(caller, db, query);
         const { value, readTime, transaction } = await db.runQuery(query, consistencyOf(req));
         write({
           result: { aggregateFields: encodeFields(aggregate(aggregations, value)) },
@@ -74,9 +81,13 @@ export function queryHandlers(core: EmulatorCore) {
       },
     ),
 
-    PartitionQuery: unary(async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }) => {
+    PartitionQuery: unary(async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }, call) => {
       const { db } = resolveResource(core, req.parent);
-      parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {});
+      core.gate.authorizeQuery(
+        callerOf(call),
+        db,
+        parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {}),
+      );
       // Firestore may return fewer partitions than asked; none means "one partition: everything".
       return { partitions: [], nextPageToken: "" };
     }),

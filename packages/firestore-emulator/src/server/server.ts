@@ -3,11 +3,12 @@ import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import type { EmulatorCore } from "../emulator-core.ts";
 import { firestoreServiceDefinition } from "../proto/load.ts";
+import { browserTransport } from "../webchannel/transport.ts";
 import { documentHandlers } from "./documents.ts";
 import { listenHandler } from "./listen.ts";
 import { routeConnection } from "./port-mux.ts";
 import { queryHandlers } from "./queries.ts";
-import { restHandler } from "./rest.ts";
+import { type HttpRoute, restHandler } from "./rest.ts";
 import { writeHandlers } from "./writes.ts";
 
 /** A listening emulator server: its address and how to stop it. */
@@ -32,14 +33,22 @@ function firestoreImplementation(core: EmulatorCore): grpc.UntypedServiceImpleme
  * through a connection injector, so framing, flow control and keepalive are the library's; we only
  * route each accepted socket by its first bytes.
  */
-export async function listen(core: EmulatorCore, host: string, port: number): Promise<ListeningServer> {
+export async function listen(
+  core: EmulatorCore,
+  host: string,
+  port: number,
+  extraRoutes: readonly HttpRoute[] = [],
+): Promise<ListeningServer> {
   const grpcServer = new grpc.Server({
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
   });
-  grpcServer.addService(firestoreServiceDefinition(), firestoreImplementation(core));
+  const implementation = firestoreImplementation(core);
+  grpcServer.addService(firestoreServiceDefinition(), implementation);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const httpServer = http.createServer(restHandler(core));
+  // Browsers (WebChannel and JSON POSTs) reach the same handlers over HTTP/1.1.
+  const browser = browserTransport(implementation, restHandler(core, implementation, extraRoutes));
+  const httpServer = http.createServer(browser.handle);
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
@@ -64,6 +73,7 @@ export async function listen(core: EmulatorCore, host: string, port: number): Pr
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve());
+        browser.close();
         injector.destroy();
         grpcServer.forceShutdown();
         httpServer.closeAllConnections();

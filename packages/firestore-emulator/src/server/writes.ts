@@ -4,9 +4,11 @@ import { invalidArgument, toStatus } from "../errors.ts";
 import { encodeValue, timestampFromMicros } from "../model/codec.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTransactionOptions, ProtoWrite, ProtoWriteResult } from "../proto/types.ts";
-import type { CommitResult, Database } from "../store/database.ts";
+import type { CommitGuard, CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
+import { callerOf } from "./caller.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf, runInRequest } from "./request-context.ts";
 import { grpcError, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
@@ -23,9 +25,14 @@ function commitResponse(result: CommitResult) {
   };
 }
 
-async function commitWrites(db: Database, writes: ProtoWrite[] | undefined, transaction?: Uint8Array) {
+async function commitWrites(
+  db: Database,
+  writes: ProtoWrite[] | undefined,
+  transaction: Uint8Array | undefined,
+  guard: CommitGuard | undefined,
+) {
   const mutations = (writes ?? []).map((w) => parseWrite(db.id, w));
-  return db.commit(mutations, transaction);
+  return db.commit(mutations, transaction, guard);
 }
 
 interface WriteRequest {
@@ -45,11 +52,13 @@ let streamCounter = 0;
 function writeStream(core: EmulatorCore) {
   return (call: grpc.ServerDuplexStream<WriteRequest, object>): void => {
     let db: Database | undefined;
+    let caller: ReturnType<typeof callerOf> | undefined;
     const streamId = `stream-${++streamCounter}`;
     let counter = 0;
     let queue: Promise<void> = Promise.resolve();
     let ended = false;
     const token = () => Buffer.from(`${streamId}:${++counter}`);
+    const context = contextOf(call.metadata);
     const fail = (error: unknown) => {
       if (ended) return;
       ended = true;
@@ -60,6 +69,7 @@ function writeStream(core: EmulatorCore) {
         if (ended) return;
         try {
           if (!db) {
+            caller = callerOf(call);
             db = databaseFromName(core, request.database);
             if (request.writes?.length)
               throw invalidArgument("The first Write request must be a handshake without writes.");
@@ -69,7 +79,10 @@ function writeStream(core: EmulatorCore) {
           if (request.database && request.database !== databaseName(db.id)) {
             throw invalidArgument("A Write stream serves one database.");
           }
-          const result = await commitWrites(db, request.writes);
+          const target = db;
+          const result = await runInRequest(context, () =>
+            commitWrites(target, request.writes, undefined, core.gate.commitGuard(caller!, target, false)),
+          );
           if (!ended) call.write({ streamToken: token(), ...commitResponse(result) });
         } catch (error) {
           fail(error);
@@ -96,13 +109,18 @@ function writeStream(core: EmulatorCore) {
 /** Handlers for Commit, BatchWrite, BeginTransaction, Rollback and the Write stream. */
 export function writeHandlers(core: EmulatorCore) {
   return {
-    Commit: unary(async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }) => {
-      const db = databaseFromName(core, req.database);
-      return commitResponse(await commitWrites(db, req.writes, req.transaction));
-    }),
+    Commit: unary(
+      async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }, call) => {
+        const caller = callerOf(call);
+        const db = databaseFromName(core, req.database);
+        const guard = core.gate.commitGuard(caller, db, Boolean(req.transaction?.length));
+        return commitResponse(await commitWrites(db, req.writes, req.transaction, guard));
+      },
+    ),
 
-    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }) => {
+    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }, call) => {
       const db = databaseFromName(core, req.database);
+      core.gate.requireAdmin(callerOf(call), db, "Batch writes require admin authentication.");
       const mutations = (req.writes ?? []).map((w) => parseWrite(db.id, w));
       const outcomes = await db.batchWrite(mutations);
       return {
