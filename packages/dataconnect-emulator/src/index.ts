@@ -9,6 +9,7 @@ import type { GateLimits } from "./db/gate.ts";
 import { EventDelivery } from "./engine/event-delivery.ts";
 import type { MutationEventSink } from "./engine/events.ts";
 import type { VariableLimits } from "./limits/variables.ts";
+import { BodyBudget } from "./protocol/body.ts";
 import { streamAllowed } from "./protocol/cors.ts";
 import type { EarlyListeners } from "./protocol/early.ts";
 import { createRequestHandler } from "./protocol/handler.ts";
@@ -156,19 +157,25 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
 
   // Listen first: firebase-tools configures the emulator right after spawning it and gives up after a
   // few seconds; requests that need the sources compiled wait for that (or get UNAVAILABLE meanwhile).
+  // Request bodies and stream messages in flight share one memory budget.
+  const budget = new BodyBudget();
   const handler = createRequestHandler({
     services,
     control: runtime,
     log,
+    budget,
     ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
   });
-  // The realtime stream: WebSocket upgrades on the same addresses, the connector endpoints' browser policy.
+  // The realtime stream: WebSocket upgrades on the same addresses, the connector endpoints' browser
+  // policy, the same message size and variable bounds as request bodies.
   const streams = createStreamServer({
     services,
     hub,
     log,
     allowBrowser: streamAllowed,
+    budget,
     ...(options.maxBodyBytes !== undefined && { maxMessageBytes: options.maxBodyBytes }),
+    ...(options.variableLimits && { variableLimits: options.variableLimits }),
     ...(options.streamPingIntervalMs !== undefined && { pingIntervalMs: options.streamPingIntervalMs }),
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>

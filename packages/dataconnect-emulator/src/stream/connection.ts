@@ -4,6 +4,9 @@ import type { WebSocket } from "ws";
 import { callerFromAuthHeader } from "../auth/id-token.ts";
 import type { Caller, GraphqlResponse } from "../engine/types.ts";
 import { RequestError } from "../errors.ts";
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "../limits/nesting.ts";
+import { checkVariables, type VariableLimits } from "../limits/variables.ts";
+import type { BodyBudget } from "../protocol/body.ts";
 import type { ServiceHolder } from "../protocol/service-holder.ts";
 import type { RefreshHub, Subscription } from "../realtime/hub.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -25,10 +28,13 @@ export interface StreamLimits {
   maxQueuedExecutes: number;
   /** Bytes the client has not read yet; past that it is too slow and the stream is closed. */
   maxBufferedBytes: number;
+  /** Bytes of subscribe messages one stream keeps while their subscriptions live. */
+  maxSubscriptionBytes: number;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxSubscriptions: 10_000,
+  maxSubscriptionBytes: 16 * 1024 * 1024,
   maxConcurrentExecutes: 8,
   maxQueuedExecutes: 1_000,
   maxBufferedBytes: 16 * 1024 * 1024,
@@ -43,6 +49,18 @@ export const CLOSE = {
   tryAgain: 1013,
 } as const;
 
+/** What every stream of an emulator shares. */
+export interface StreamContext {
+  services: ServiceHolder;
+  hub: RefreshHub;
+  log: Logger;
+  limits: StreamLimits;
+  /** The bounds unary calls put on variables. */
+  variableLimits: VariableLimits;
+  /** Bytes of messages in flight over all streams (and HTTP bodies, when shared). */
+  budget: BodyBudget;
+}
+
 /** Serves one client's stream until it closes. */
 export class StreamConnection {
   readonly #socket: WebSocket;
@@ -50,22 +68,24 @@ export class StreamConnection {
   readonly #hub: RefreshHub;
   readonly #log: Logger;
   readonly #limits: StreamLimits;
+  readonly #variableLimits: VariableLimits;
+  readonly #budget: BodyBudget;
   #connector: { serviceId: string; connectorId: string } | undefined;
   #caller: Caller = { kind: "user", auth: null };
-  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #subscriptions = new Map<string, { subscription: Subscription; bytes: number }>();
+  #subscriptionBytes = 0;
   #executing = 0;
   readonly #waiting: (() => void)[] = [];
   #closed = false;
 
-  constructor(
-    socket: WebSocket,
-    options: { services: ServiceHolder; hub: RefreshHub; log: Logger; limits: StreamLimits },
-  ) {
+  constructor(socket: WebSocket, options: StreamContext) {
     this.#socket = socket;
     this.#services = options.services;
     this.#hub = options.hub;
     this.#log = options.log;
     this.#limits = options.limits;
+    this.#variableLimits = options.variableLimits;
+    this.#budget = options.budget;
     // Text and binary frames alike carry JSON.
     socket.on("message", (data) => this.#onMessage(data as Buffer | Buffer[]));
     socket.on("close", () => this.#onClose());
@@ -78,7 +98,13 @@ export class StreamConnection {
   }
 
   #onMessage(data: Buffer | Buffer[]): void {
-    const text = Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data).toString("utf8");
+    const raw = Buffer.isBuffer(data) ? data : Buffer.concat(data);
+    // As request bodies: refused before parsing, since what walks the parsed value would pay for depth.
+    if (jsonNestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+      this.#close(CLOSE.invalidPayload, `stream messages may nest at most ${MAX_JSON_DEPTH} levels`);
+      return;
+    }
+    const text = raw.toString("utf8");
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -103,7 +129,20 @@ export class StreamConnection {
       this.#reply(request.requestId, errorResponse(e.status ?? "INVALID_ARGUMENT", e.message));
       return;
     }
-    this.#dispatch(request);
+    if (request.action.verb === "execute" || request.action.verb === "subscribe") {
+      try {
+        checkVariables(request.action.variables, this.#variableLimits);
+      } catch (error) {
+        const e = error as RequestError;
+        this.#reply(
+          request.requestId,
+          errorResponse(e.status, e.message),
+          request.action.verb === "subscribe",
+        );
+        return;
+      }
+    }
+    this.#dispatch(request, raw.length);
   }
 
   /** Takes the connector (`name`) and identity (`X-Firebase-Auth-Token`) a message carries. */
@@ -135,12 +174,12 @@ export class StreamConnection {
     }
   }
 
-  #dispatch(request: StreamRequest): void {
+  #dispatch(request: StreamRequest, bytes: number): void {
     const { requestId, action } = request;
     const connector = this.#connector!;
     switch (action.verb) {
       case "execute":
-        this.#execute(requestId, connector, action.operationName, action.variables);
+        this.#execute(requestId, connector, action.operationName, action.variables, bytes);
         return;
       case "subscribe": {
         if (this.#subscriptions.has(requestId)) {
@@ -161,6 +200,17 @@ export class StreamConnection {
           );
           return;
         }
+        if (this.#subscriptionBytes + bytes > this.#limits.maxSubscriptionBytes) {
+          this.#reply(
+            requestId,
+            errorResponse(
+              "RESOURCE_EXHAUSTED",
+              `a stream's subscriptions may hold at most ${this.#limits.maxSubscriptionBytes} bytes of requests`,
+            ),
+            true,
+          );
+          return;
+        }
         const serviceCheck = this.#serviceMismatch(connector.serviceId);
         if (serviceCheck) {
           this.#reply(requestId, serviceCheck, true);
@@ -175,16 +225,17 @@ export class StreamConnection {
           {
             caller: () => this.#caller,
             send: (response, final) => {
-              if (final) this.#subscriptions.delete(requestId);
+              if (final) this.#forget(requestId);
               this.#reply(requestId, response, final);
             },
           },
         );
-        this.#subscriptions.set(requestId, subscription);
+        this.#subscriptions.set(requestId, { subscription, bytes });
+        this.#subscriptionBytes += bytes;
         return;
       }
       case "resume": {
-        const subscription = this.#subscriptions.get(requestId);
+        const subscription = this.#subscriptions.get(requestId)?.subscription;
         if (subscription) subscription.resume();
         else
           this.#reply(requestId, errorResponse("NOT_FOUND", `no subscription ${requestId} on this stream`));
@@ -192,10 +243,17 @@ export class StreamConnection {
       }
       case "cancel":
         // Nothing is sent back: the SDK has already forgotten the request id.
-        this.#subscriptions.get(requestId)?.cancel();
-        this.#subscriptions.delete(requestId);
+        this.#subscriptions.get(requestId)?.subscription.cancel();
+        this.#forget(requestId);
         return;
     }
+  }
+
+  #forget(requestId: string): void {
+    const held = this.#subscriptions.get(requestId);
+    if (!held) return;
+    this.#subscriptions.delete(requestId);
+    this.#subscriptionBytes -= held.bytes;
   }
 
   #execute(
@@ -203,6 +261,7 @@ export class StreamConnection {
     connector: { serviceId: string; connectorId: string },
     operationName: string,
     variables: Record<string, unknown>,
+    bytes: number,
   ): void {
     if (this.#waiting.length >= this.#limits.maxQueuedExecutes) {
       this.#reply(
@@ -211,8 +270,23 @@ export class StreamConnection {
       );
       return;
     }
+    // The message is held until it is answered, against the budget HTTP bodies in flight share.
+    if (!this.#budget.take(bytes)) {
+      this.#reply(
+        requestId,
+        errorResponse(
+          "RESOURCE_EXHAUSTED",
+          "too many large requests are being received at once; retry later",
+        ),
+      );
+      return;
+    }
     const caller = this.#caller;
     const run = async () => {
+      if (this.#closed) {
+        this.#budget.give(bytes);
+        return;
+      }
       this.#executing++;
       try {
         const mismatch = this.#serviceMismatch(connector.serviceId);
@@ -237,6 +311,7 @@ export class StreamConnection {
           error instanceof RequestError ? error : new RequestError("INTERNAL", (error as Error).message);
         this.#reply(requestId, errorResponse(e.status, e.message));
       } finally {
+        this.#budget.give(bytes);
         this.#executing--;
         this.#waiting.shift()?.();
       }
@@ -271,8 +346,10 @@ export class StreamConnection {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const subscription of this.#subscriptions.values()) subscription.cancel();
+    for (const { subscription } of this.#subscriptions.values()) subscription.cancel();
     this.#subscriptions.clear();
-    this.#waiting.length = 0;
+    this.#subscriptionBytes = 0;
+    // Executes still waiting give their bytes back without running.
+    for (const start of this.#waiting.splice(0)) start();
   }
 }

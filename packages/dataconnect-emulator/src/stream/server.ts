@@ -3,7 +3,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { DEFAULT_MAX_BODY_BYTES } from "../protocol/body.ts";
+import { DEFAULT_VARIABLE_LIMITS, type VariableLimits } from "../limits/variables.ts";
+import { BodyBudget, DEFAULT_MAX_BODY_BYTES } from "../protocol/body.ts";
 import type { ServiceHolder } from "../protocol/service-holder.ts";
 import type { RefreshHub } from "../realtime/hub.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -19,6 +20,10 @@ export interface StreamServerOptions {
   allowBrowser: (headers: IncomingHttpHeaders) => boolean;
   /** Largest accepted message in bytes (default 10 MiB, as request bodies). */
   maxMessageBytes?: number;
+  /** Bounds on the variables of every execute and subscription (default 1 MiB, 32 levels, as unary calls). */
+  variableLimits?: VariableLimits;
+  /** Bytes of messages in flight (executes queued or running) over all streams; pass the HTTP handler's to share it. */
+  budget?: BodyBudget;
   /** Ping period; a client that has not answered the previous ping by the next one is dropped (default 30 s). */
   pingIntervalMs?: number;
   limits?: Partial<StreamLimits>;
@@ -38,6 +43,14 @@ export interface StreamServer {
 export function createStreamServer(options: StreamServerOptions): StreamServer {
   const { log } = options;
   const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
+  const shared = {
+    services: options.services,
+    hub: options.hub,
+    log,
+    limits,
+    variableLimits: options.variableLimits ?? DEFAULT_VARIABLE_LIMITS,
+    budget: options.budget ?? new BodyBudget(),
+  };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -49,7 +62,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
   wss.on("connection", (socket: WebSocket) => {
     alive.set(socket, true);
     socket.on("pong", () => alive.set(socket, true));
-    new StreamConnection(socket, { services: options.services, hub: options.hub, log, limits });
+    new StreamConnection(socket, shared);
   });
 
   const pinger = setInterval(() => {

@@ -1,9 +1,16 @@
 // The stream's wire protocol with a raw WebSocket client: what the SDK relies on, and what a client that
 // gets it wrong is told.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../../src/db/database.ts";
 import type { RunningEmulator } from "../../src/index.ts";
+import { BodyBudget } from "../../src/protocol/body.ts";
+import { ServiceHolder } from "../../src/protocol/service-holder.ts";
+import { RefreshHub } from "../../src/realtime/hub.ts";
+import { silentLogger } from "../../src/runtime/log.ts";
+import { createStreamServer } from "../../src/stream/server.ts";
 import { type TempDir, tempDir } from "../protocol/support/config-dir.ts";
 import { openSharedDatabase, startEmulator } from "../protocol/support/emulator.ts";
 import { emulatorIdToken } from "../protocol/support/tokens.ts";
@@ -259,6 +266,117 @@ describe("messages", () => {
     const client = await connect();
     client.raw(JSON.stringify({ name: NAME, execute: { operationName: "Rooms" } }));
     expect((await client.closed).code).toBe(1008);
+  });
+});
+
+describe("limits, as on unary calls", () => {
+  it("closes the stream (1007) on a message nested deeper than 64 levels, before parsing it", async () => {
+    const client = await connect();
+    client.raw(`${"[".repeat(65)}${"]".repeat(65)}`);
+    expect(await client.closed).toMatchObject({ code: 1007, reason: expect.stringMatching(/64 levels/) });
+  });
+
+  it("refuses variables over 1 MiB (INVALID_ARGUMENT), and a subscription with them for good", async () => {
+    const client = await connect();
+    const variables = { name: "x".repeat(1024 * 1024 + 1) };
+    client.send({ requestId: "1", execute: { operationName: "AddRoom", variables } });
+    expect((await client.frame("1")).errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/variables are larger than/),
+      extensions: { code: "INVALID_ARGUMENT" },
+    });
+    client.send({ requestId: "2", subscribe: { operationName: "GetRoom", variables } });
+    expect(await client.frame("2")).toMatchObject({
+      cancelled: true,
+      errors: [{ extensions: { code: "INVALID_ARGUMENT" } }],
+    });
+    client.close();
+  });
+
+  it("refuses variables nested deeper than 32 levels", async () => {
+    const client = await connect();
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    client.send({ requestId: "1", execute: { operationName: "Rooms", variables: { deep } } });
+    expect((await client.frame("1")).errors?.[0]?.message).toMatch(/deeper than 32 levels/);
+    client.close();
+  });
+
+  /** A stream endpoint of its own (no service behind it), with the given options. */
+  async function bareStreams(options: Partial<Parameters<typeof createStreamServer>[0]>) {
+    const services = new ServiceHolder();
+    const streams = createStreamServer({
+      services,
+      hub: new RefreshHub({ services, log: silentLogger }),
+      log: silentLogger,
+      allowBrowser: () => true,
+      ...options,
+    });
+    const server = http
+      .createServer()
+      .on("upgrade", (req, socket, head) => streams.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      async close() {
+        await streams.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it("holds an execute's message against the budget HTTP bodies share, and refuses it past that", async () => {
+    const budget = new BodyBudget(1000);
+    const bare = await bareStreams({ budget });
+    try {
+      budget.take(900); // what bodies in flight hold now
+      const client = await connect({ port: bare.port });
+      client.send({
+        requestId: "1",
+        execute: { operationName: "Rooms", variables: { pad: "x".repeat(200) } },
+      });
+      expect((await client.frame("1")).errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/too many large requests/),
+        extensions: { code: "RESOURCE_EXHAUSTED" },
+      });
+      budget.give(900);
+      client.send({
+        requestId: "2",
+        execute: { operationName: "Rooms", variables: { pad: "x".repeat(200) } },
+      });
+      // Taken from the budget, run (no service here: UNAVAILABLE), and given back.
+      expect((await client.frame("2")).errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+      expect(budget.used).toBe(0);
+      client.close();
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("bounds the bytes a stream's subscriptions hold, and frees them when one is cancelled", async () => {
+    const bare = await bareStreams({ limits: { maxSubscriptionBytes: 600 } });
+    const port = bare.port;
+    try {
+      const client = await connect({ port });
+      const subscribe = (requestId: string) =>
+        client.send({
+          requestId,
+          subscribe: { operationName: "Rooms", variables: { pad: "x".repeat(200) } },
+        });
+      subscribe("1");
+      subscribe("2");
+      expect(await client.frame("2")).toMatchObject({
+        cancelled: true,
+        errors: [{ extensions: { code: "RESOURCE_EXHAUSTED" } }],
+      });
+      client.send({ requestId: "1", cancel: {} });
+      subscribe("3");
+      // Accepted: its first run is attempted (no service here, so it is told UNAVAILABLE and kept).
+      expect((await client.frame("3")).errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+      client.close();
+    } finally {
+      await bare.close();
+    }
   });
 });
 
