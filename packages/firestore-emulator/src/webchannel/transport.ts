@@ -11,6 +11,8 @@ export const DEFAULT_BROWSER_LIMITS: ChannelEndpointLimits = {
   recycleBytes: 1 << 20,
   maxUnackedBytes: 64 << 20,
   maxEarlyMaps: 1000,
+  // The SDK never leaves a gap (one forward request at a time, retried whole): one body's worth is plenty.
+  maxEarlyBytes: MAX_REQUEST_BYTES,
   maxSessions: 10_000,
   maxBodyBytes: MAX_REQUEST_BYTES,
 };
