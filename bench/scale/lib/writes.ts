@@ -112,10 +112,22 @@ export async function measureWrites(
      ORDER BY created_at DESC LIMIT 50000`,
     [GRAPH_END_S],
   );
-  const likePairs = pairs(n, ordinaryUsers, 0x11ce + Math.floor(Date.now() / 1000)).map(
+  // n distinct (liker, post) pairs that are not liked yet and have no block between liker and author,
+  // so every LikePost and UnlikePost is expected to succeed.
+  const drawn = pairs(Math.ceil(n * 1.3) + 100, ordinaryUsers, 0x11ce + Math.floor(Date.now() / 1000)).map(
     ([a, b]): [string, string] => [uidOf(a), recent[b % recent.length]!.id],
   );
-  const distinctLikes = [...new Map(likePairs.map((p) => [`${p[0]}/${p[1]}`, p])).values()];
+  const candidateLikes = [...new Map(drawn.map((p) => [`${p[0]}/${p[1]}`, p])).values()];
+  const { rows: unusable } = await db.query<{ i: number }>(
+    `SELECT t.i::int AS i FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS t(u, post_id, i)
+     JOIN post p ON p.id = t.post_id
+     WHERE EXISTS (SELECT 1 FROM "like" l WHERE l.user_uid = t.u AND l.post_id = t.post_id)
+        OR EXISTS (SELECT 1 FROM block k WHERE (k.user_uid = t.u AND k.target_uid = p.author_uid)
+                                            OR (k.user_uid = p.author_uid AND k.target_uid = t.u))`,
+    [candidateLikes.map(([u]) => u), candidateLikes.map(([, post]) => post)],
+  );
+  const skip = new Set(unusable.map((r) => r.i - 1));
+  const distinctLikes = candidateLikes.filter((_, i) => !skip.has(i)).slice(0, n);
   await run("LikePost", (i) => {
     const [uid, post] = distinctLikes[i % distinctLikes.length]!;
     return mutation("LikePost", { post }, user(uid));
@@ -145,7 +157,7 @@ export async function measureWrites(
   );
 
   // Settle the likes the run touched (what the sweep would do), then check every touched counter.
-  const posts = [...new Set(likePairs.map((p) => p[1]))];
+  const posts = [...new Set(distinctLikes.map((p) => p[1]))];
   for (let k = 0; k < posts.length; k += 500) {
     const answer = await client.send(admin("SettleLikeCounts", { posts: posts.slice(k, k + 500) }));
     if (answer.status !== 200) throw new Error(`SettleLikeCounts: HTTP ${answer.status}`);
