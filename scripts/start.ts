@@ -3,6 +3,7 @@
 // running our Data Connect engine (DATACONNECT_EMULATOR_BINARY_PATH) on firebase-tools' PGlite.
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
 // ROOKERY_DATA_DIR moves the local data folder (default .rookery/). ROOKERY_SEED=off skips the demo graph.
+// ROOKERY_WEB_PORT moves the web app (default 5173).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -55,6 +56,13 @@ function stop(signal: NodeJS.Signals): void {
 
 // Ctrl-C reaches every child too (same process group); a `kill` of this process alone must also stop them.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(signal));
+
+// The web app: Vite's dev server, reading the emulators' addresses from the same firebase.json.
+const webUrl = `http://127.0.0.1:${process.env.ROOKERY_WEB_PORT ?? 5173}/`;
+const web = run("Web app (Vite)", path.join(root, "node_modules/.bin/vite"), ["web"], {
+  ROOKERY_FIREBASE_CONFIG: configPath,
+});
+web.stdout?.pipe(process.stdout);
 
 const [fsHost, fsPort] = [emulators.firestore.host ?? "127.0.0.1", String(emulators.firestore.port)];
 const firestoreData = path.join(DATA_DIR, "firestore");
@@ -114,6 +122,7 @@ firebase.stdout?.on("data", (chunk: Buffer) => {
       );
     }
     console.log(`\nRookery is running offline (project ${PROJECT}):`);
+    console.log(`  Web app              ${webUrl}`);
     console.log(`  Auth emulator        http://${address("auth")}`);
     console.log(`  Functions emulator   http://${address("functions")}/${PROJECT}/us-central1/<function>`);
     console.log(

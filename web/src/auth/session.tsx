@@ -1,0 +1,92 @@
+// Who is signed in. Auth state comes from Firebase Auth; the account's Postgres row from GetMe. A new
+// account's row is written by the Auth mirror function about a second after sign-up; the app does not
+// wait for it: it upserts the row itself (UpsertMe, idempotent with the mirror), so a new account has a
+// working home feed at once.
+
+import { getMeRef, upsertMe } from "@rookery/dataconnect";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { onAuthStateChanged, type User } from "firebase/auth";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { fetchFromServer, operationKey } from "../data/query.ts";
+import { auth, dataConnect } from "../firebase/client.ts";
+
+/** The signed-in account's row, as GetMe returns it. */
+export interface Me {
+  uid: string;
+  username?: string | null;
+  displayName: string;
+  avatarUrl?: string | null;
+  bio?: string | null;
+  isPrivate: boolean;
+  followerCount: number;
+  followingCount: number;
+  postCount: number;
+}
+
+type AuthState = { status: "loading" } | { status: "signedOut" } | { status: "signedIn"; user: User };
+
+const AuthContext = createContext<AuthState>({ status: "loading" });
+
+/** Tracks Firebase Auth's signed-in user for everything below it. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: "loading" });
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      onAuthStateChanged(auth, (user) => {
+        // Nothing of one account may show for the next one.
+        queryClient.clear();
+        setState(user ? { status: "signedIn", user } : { status: "signedOut" });
+      }),
+    [queryClient],
+  );
+  return <AuthContext.Provider value={state}>{children}</AuthContext.Provider>;
+}
+
+/** Auth state: loading, signed out, or the signed-in Firebase user. */
+export function useAuthState(): AuthState {
+  return useContext(AuthContext);
+}
+
+/** The Firebase user; only for components rendered while signed in. */
+export function useUser(): User {
+  const state = useAuthState();
+  if (state.status !== "signedIn") throw new Error("useUser outside a signed-in screen");
+  return state.user;
+}
+
+/** The query options of the signed-in account's row, created on first use when the mirror is late. */
+export function meQuery(user: User) {
+  return {
+    queryKey: operationKey("GetMe"),
+    queryFn: async (): Promise<Me> => {
+      const existing = (await fetchFromServer(getMeRef(dataConnect))).user;
+      if (existing) return existing;
+      await upsertMe(dataConnect, { displayName: fallbackDisplayName(user), avatarUrl: user.photoURL });
+      const created = (await fetchFromServer(getMeRef(dataConnect))).user;
+      if (!created) throw new Error("your account has no profile yet");
+      return created;
+    },
+    staleTime: 30_000,
+  };
+}
+
+/** The signed-in account's row (GetMe). */
+export function useMe() {
+  const user = useUser();
+  return useQuery(meQuery(user));
+}
+
+/** Refetches the signed-in account's row (after a follow or a post changes its counters). */
+export function useRefreshMe(): () => void {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: ["GetMe"] });
+}
+
+/** The name a new row starts with when the account has none: the email's local part, as the mirror does. */
+export function fallbackDisplayName(user: Pick<User, "displayName" | "email">): string {
+  const given = user.displayName?.trim();
+  if (given) return given.slice(0, 80);
+  const local = user.email?.split("@")[0]?.trim();
+  return (local || "New rook").slice(0, 80);
+}

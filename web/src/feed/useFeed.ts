@@ -1,0 +1,92 @@
+// Infinite feeds over the keyset-paginated feed operations, through TanStack Query.
+
+import { authorFeedRef, globalFeedRef, homeFeedRef } from "@rookery/dataconnect";
+import { type InfiniteData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { fetchFromServer } from "../data/query.ts";
+import { dataConnect } from "../firebase/client.ts";
+import { primeEngagement } from "../posts/engagement.ts";
+import { type FeedCursor, type FeedItem, type FeedPage, FIRST_PAGE, feedPage, flattenPages } from "./page.ts";
+
+/** Which feed: the viewer's home feed, everyone's (explore), or one author's. */
+export type FeedSource = { kind: "home" } | { kind: "explore" } | { kind: "author"; uid: string };
+
+/** Posts per page. */
+export const PAGE_SIZE = 20;
+
+/** The cache key of a feed (all its pages). */
+export function feedKey(source: FeedSource) {
+  return source.kind === "author"
+    ? (["feed", "author", source.uid] as const)
+    : (["feed", source.kind] as const);
+}
+
+/** Fetches one page of a feed. */
+export async function fetchFeedPage(
+  source: FeedSource,
+  cursor: FeedCursor,
+  limit = PAGE_SIZE,
+): Promise<FeedPage> {
+  const vars = { ...cursor, limit };
+  const data =
+    source.kind === "home"
+      ? await fetchFromServer(homeFeedRef(dataConnect, vars))
+      : source.kind === "explore"
+        ? await fetchFromServer(globalFeedRef(dataConnect, vars))
+        : await fetchFromServer(authorFeedRef(dataConnect, { ...vars, uid: source.uid }));
+  return feedPage(data._select, limit);
+}
+
+/** A feed as an infinite list: its items so far, and how to load the next page. */
+export function useFeed(source: FeedSource) {
+  const queryClient = useQueryClient();
+  const query = useInfiniteQuery({
+    queryKey: feedKey(source),
+    initialPageParam: FIRST_PAGE,
+    queryFn: async ({ pageParam }) => {
+      const page = await fetchFeedPage(source, pageParam);
+      for (const item of page.items) primeEngagement(queryClient, item.id, engagementOf(item));
+      return page;
+    },
+    getNextPageParam: (last) => last.next,
+    staleTime: 60_000,
+  });
+  const items = query.data ? flattenPages(query.data.pages) : [];
+  return { ...query, items };
+}
+
+/**
+ * Whether the feed has posts newer than the ones shown, checked every `intervalMs` (live updates
+ * through Data Connect subscriptions replace this poll when they land).
+ */
+export function useNewerPosts(
+  source: FeedSource,
+  newestShown: string | undefined,
+  intervalMs = 20_000,
+): boolean {
+  const { data } = useQuery({
+    queryKey: [...feedKey(source), "newest"],
+    queryFn: async () => (await fetchFeedPage(source, FIRST_PAGE, 1)).items[0]?.id ?? null,
+    refetchInterval: intervalMs,
+    enabled: newestShown !== undefined,
+  });
+  return !!data && newestShown !== undefined && data !== newestShown;
+}
+
+/** Starts a feed over from its first page (after posting, or to show newer posts). */
+export function resetFeed(queryClient: ReturnType<typeof useQueryClient>, source: FeedSource): Promise<void> {
+  queryClient.setQueryData<InfiniteData<FeedPage, FeedCursor>>(feedKey(source), (data) =>
+    data ? { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) } : data,
+  );
+  return queryClient.invalidateQueries({ queryKey: feedKey(source) });
+}
+
+/** A feed row's engagement fields. */
+export function engagementOf(item: FeedItem) {
+  return {
+    liked: item.likedByMe,
+    bookmarked: item.bookmarkedByMe,
+    likeCount: item.likeCount,
+    replyCount: item.replyCount,
+    shareCount: item.shareCount,
+  };
+}

@@ -1,0 +1,102 @@
+// Editing one's own profile row in Data Connect (UpdateMyProfile): display name, username and bio.
+// (The Firestore profile document follows when the app reaches Firestore from the browser.)
+
+import { useUpdateMyProfile } from "@rookery/dataconnect/react";
+import { useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useNavigate } from "react-router";
+import type { Me } from "../auth/session.tsx";
+import { describeError } from "../data/errors.ts";
+import { dataConnect } from "../firebase/client.ts";
+import { useToasts } from "../ui/toasts.tsx";
+import { profilePath } from "./handles.ts";
+
+/** Why `username` is not acceptable, or null when it is. */
+export function usernameProblem(username: string): string | null {
+  if (username.length < 3 || username.length > 30) return "A username has 3 to 30 characters.";
+  if (!/^[a-z0-9_]+$/i.test(username)) return "Use only letters, digits and underscores.";
+  return null;
+}
+
+/** The edit form; `onDone` closes it. */
+export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toasts = useToasts();
+  const [error, setError] = useState<string | null>(null);
+  const update = useUpdateMyProfile(dataConnect);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const displayName = String(form.get("displayName")).trim();
+    const username = String(form.get("username")).trim();
+    const bio = String(form.get("bio")).trim();
+    if (!displayName) return setError("Your display name can't be empty.");
+    const problem = username ? usernameProblem(username) : null;
+    if (problem) return setError(problem);
+    setError(null);
+    try {
+      await update.mutateAsync({
+        displayName,
+        username: username || me.username || null,
+        bio: bio || null,
+      });
+      await queryClient.invalidateQueries({ queryKey: ["GetMe"] });
+      await queryClient.invalidateQueries({ queryKey: ["GetProfile"] });
+      void queryClient.invalidateQueries({ queryKey: ["feed"] });
+      toasts.info("Profile saved.");
+      onDone();
+      navigate(profilePath({ uid: me.uid, username: username || me.username }), { replace: true });
+    } catch (e) {
+      const message = describeError(e);
+      setError(/already|unique|duplicate/i.test(message) ? "That username is taken." : message);
+    }
+  }
+
+  return (
+    <form className="edit-profile stack" onSubmit={submit} aria-label="Edit profile">
+      <div className="field">
+        <label htmlFor="edit-display-name">Display name</label>
+        <input
+          id="edit-display-name"
+          name="displayName"
+          defaultValue={me.displayName}
+          maxLength={80}
+          required
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="edit-username">Username</label>
+        <input
+          id="edit-username"
+          name="username"
+          defaultValue={me.username ?? ""}
+          maxLength={30}
+          autoComplete="username"
+          aria-describedby="edit-username-hint"
+        />
+        <p id="edit-username-hint" className="hint">
+          Your address: /u/username. Letters, digits and underscores.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="edit-bio">Bio</label>
+        <textarea id="edit-bio" name="bio" defaultValue={me.bio ?? ""} maxLength={500} rows={3} />
+      </div>
+      {error ? (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      ) : null}
+      <div className="row">
+        <button type="submit" className="button primary" disabled={update.isPending}>
+          Save
+        </button>
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
