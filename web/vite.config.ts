@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig, loadEnv } from "vite";
+import { defineConfig, loadEnv, type PluginOption } from "vite";
+import { serialDataConnect } from "./dev/serialDataConnect.ts";
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webRoot, "..");
@@ -25,17 +26,24 @@ function localEmulatorEnv(configPath: string): Record<string, string> {
   };
 }
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
   const env = { ...loadEnv(mode, webRoot, "VITE_"), ...pick(process.env, "VITE_") };
   const defines: Record<string, string> = {};
+  const plugins: PluginOption[] = [react()];
   if (!env.VITE_FIREBASE_API_KEY) {
     const configPath = path.resolve(repoRoot, process.env.ROOKERY_FIREBASE_CONFIG ?? "firebase.json");
-    for (const [key, value] of Object.entries(localEmulatorEnv(configPath))) {
+    const local = localEmulatorEnv(configPath);
+    if (command === "serve" && !env.VITE_DATACONNECT_EMULATOR_HOST) {
+      // The dev server relays Data Connect, one request at a time (dev/serialDataConnect.ts says why).
+      plugins.push(serialDataConnect(`http://${local.VITE_DATACONNECT_EMULATOR_HOST}`));
+      local.VITE_DATACONNECT_EMULATOR_HOST = "same-origin";
+    }
+    for (const [key, value] of Object.entries(local)) {
       if (!env[key]) defines[`import.meta.env.${key}`] = JSON.stringify(value);
     }
   }
   return {
-    plugins: [react()],
+    plugins,
     define: defines,
     server: {
       host: "127.0.0.1",

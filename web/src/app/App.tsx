@@ -13,7 +13,7 @@ import { ThreadPage } from "../pages/ThreadPage.tsx";
 import { FollowListPage } from "../profile/FollowListPage.tsx";
 import { profilePath } from "../profile/handles.ts";
 import { ProfilePage } from "../profile/ProfilePage.tsx";
-import { Loading } from "../ui/states.tsx";
+import { ErrorState, Loading } from "../ui/states.tsx";
 import { ToastProvider } from "../ui/toasts.tsx";
 import { Layout } from "./Layout.tsx";
 
@@ -59,6 +59,26 @@ function Screens() {
         <Route path="/signup" element={<SignInPage />} />
         <Route path="*" element={<SignInPage />} />
       </Routes>
+    );
+  }
+  return <SignedIn />;
+}
+
+/** The signed-in screens, once the account's row exists (a new account's is created first). */
+function SignedIn() {
+  const me = useMe();
+  if (me.isPending) {
+    return (
+      <main id="main" className="splash">
+        <Loading label="Setting up your account…" />
+      </main>
+    );
+  }
+  if (me.isError) {
+    return (
+      <main id="main" className="splash">
+        <ErrorState error={me.error} retry={() => me.refetch()} what="your account" />
+      </main>
     );
   }
   return (

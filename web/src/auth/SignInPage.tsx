@@ -1,11 +1,11 @@
 // Signed out: sign in with email and password, or create an account (email, password, display name).
-import { upsertMe } from "@rookery/dataconnect";
 import { createUserWithEmailAndPassword, signInWithEmailAndPassword, updateProfile } from "firebase/auth";
 import { type FormEvent, useId, useState } from "react";
 import { Link, useLocation } from "react-router";
 import { describeError } from "../data/errors.ts";
-import { auth, config, dataConnect } from "../firebase/client.ts";
+import { auth, config } from "../firebase/client.ts";
 import { Logo } from "../ui/Logo.tsx";
+import { rememberChosenDisplayName } from "./session.tsx";
 
 /** The sign-in form, or the sign-up form at /signup. */
 export function SignInPage() {
@@ -74,15 +74,12 @@ function SignUpForm() {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await createUserWithEmailAndPassword(
-        auth,
-        String(form.get("email")),
-        String(form.get("password")),
-      );
+      const email = String(form.get("email"));
+      // The account's row gets this name once signed in (session.tsx), whether the Auth mirror or the
+      // app creates the row first.
+      rememberChosenDisplayName(email, displayName);
+      const { user } = await createUserWithEmailAndPassword(auth, email, String(form.get("password")));
       await updateProfile(user, { displayName });
-      // The Auth mirror writes the row too, from the account as it was created (no name yet): the
-      // upsert makes the chosen name win whichever runs first.
-      await upsertMe(dataConnect, { displayName, avatarUrl: null });
     } catch (e) {
       setError(describeError(e));
       setBusy(false);

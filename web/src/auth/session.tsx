@@ -1,9 +1,10 @@
 // Who is signed in. Auth state comes from Firebase Auth; the account's Postgres row from GetMe. A new
-// account's row is written by the Auth mirror function about a second after sign-up; the app does not
+// account's row is written by the Auth mirror function a second or two after sign-up; the app does not
 // wait for it: it upserts the row itself (UpsertMe, idempotent with the mirror), so a new account has a
-// working home feed at once.
+// working home feed at once. The signed-in screens render only once the row exists (see App), so no
+// post or follow can race ahead of it.
 
-import { getMeRef, upsertMe } from "@rookery/dataconnect";
+import { getMeRef, updateMyProfile, upsertMe } from "@rookery/dataconnect";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { onAuthStateChanged, type User } from "firebase/auth";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
@@ -55,17 +56,37 @@ export function useUser(): User {
   return state.user;
 }
 
-/** The query options of the signed-in account's row, created on first use when the mirror is late. */
+/** The display name chosen on the sign-up form, for the account that is being created. */
+let chosenDisplayName: { email: string; displayName: string } | null = null;
+
+/** Remembers the name typed on the sign-up form until the new account's row has it. */
+export function rememberChosenDisplayName(email: string, displayName: string): void {
+  chosenDisplayName = { email: email.toLowerCase(), displayName };
+}
+
+/**
+ * The query options of the signed-in account's row, created when the Auth mirror has not yet, and
+ * given the name chosen at sign-up whichever of the two wrote it first.
+ */
 export function meQuery(user: User) {
   return {
     queryKey: operationKey("GetMe"),
     queryFn: async (): Promise<Me> => {
-      const existing = (await fetchFromServer(getMeRef(dataConnect))).user;
-      if (existing) return existing;
-      await upsertMe(dataConnect, { displayName: fallbackDisplayName(user), avatarUrl: user.photoURL });
-      const created = (await fetchFromServer(getMeRef(dataConnect))).user;
-      if (!created) throw new Error("your account has no profile yet");
-      return created;
+      const pending = chosenDisplayName;
+      const chosen = pending && pending.email === user.email?.toLowerCase() ? pending.displayName : null;
+      let row = (await fetchFromServer(getMeRef(dataConnect))).user;
+      if (!row) {
+        await upsertMe(dataConnect, {
+          displayName: chosen ?? fallbackDisplayName(user),
+          avatarUrl: user.photoURL,
+        });
+      } else if (chosen && row.displayName !== chosen) {
+        await updateMyProfile(dataConnect, { displayName: chosen });
+      }
+      if (!row || chosen) row = (await fetchFromServer(getMeRef(dataConnect))).user;
+      if (!row) throw new Error("your account has no profile yet");
+      if (chosen) chosenDisplayName = null;
+      return row;
     },
     staleTime: 30_000,
   };

@@ -11,10 +11,10 @@ export function describeError(error: unknown): string {
   if (typeof code === "string" && code.startsWith("auth/")) return authMessage(code);
   if (code === "unauthorized") return "Your session has expired. Sign in again.";
   const serverMessage = firstServerMessage(error) ?? message;
-  const checkMessage = /^[a-z][^{}\n]{2,120}$/.test(serverMessage) ? serverMessage : null;
-  if (checkMessage) return `${capitalize(checkMessage.replace(/\.$/, ""))}.`;
   if (/ALREADY_EXISTS|already exists|duplicate key/i.test(serverMessage)) return "That's already done.";
-  if (/PERMISSION_DENIED|UNAUTHENTICATED/i.test(serverMessage)) return "You're not allowed to do that.";
+  if (/PERMISSION_DENIED|UNAUTHENTICATED/.test(serverMessage)) return "You're not allowed to do that.";
+  // `@check` messages are written for people: short, lower-case sentences.
+  if (/^[a-z][^{}\n"]{2,120}$/.test(serverMessage)) return `${capitalize(serverMessage.replace(/\.$/, ""))}.`;
   return "Something went wrong on our side. Please try again.";
 }
 

@@ -9,6 +9,8 @@ export function PersonRow(props: {
   person: { uid: string; username?: string | null; displayName: string; avatarUrl?: string | null };
   detail?: string;
   showFollow: boolean;
+  /** Whether the viewer follows them, when the list already knows. */
+  following?: boolean;
 }) {
   const { person } = props;
   return (
@@ -21,7 +23,9 @@ export function PersonRow(props: {
         <span className="handle">{handleOf(person) ?? ""}</span>
         {props.detail ? <span className="muted small">{props.detail}</span> : null}
       </div>
-      {props.showFollow ? <FollowButton uid={person.uid} name={person.displayName} compact /> : null}
+      {props.showFollow ? (
+        <FollowButton uid={person.uid} name={person.displayName} compact knownFollowing={props.following} />
+      ) : null}
     </li>
   );
 }

@@ -3,7 +3,7 @@
 
 import { deletePost } from "@rookery/dataconnect";
 import { useQueryClient } from "@tanstack/react-query";
-import { type MouseEvent, useState } from "react";
+import { type MouseEvent, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
@@ -17,6 +17,7 @@ import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { ActionBar } from "./ActionBar.tsx";
 import { EmbeddedPost, useOriginalPost } from "./EmbeddedPost.tsx";
+import { type Engagement, engagementKey } from "./engagement.ts";
 
 /** A feed item as an article; `position`/`setSize` place it in its feed (-1: size unknown). */
 export function PostCard({ item, position, setSize }: { item: FeedItem; position: number; setSize: number }) {
@@ -43,6 +44,16 @@ export function PostCard({ item, position, setSize }: { item: FeedItem; position
 /** A repost shows the original post, with actions on the original. */
 function RepostCard({ item, position, setSize }: { item: FeedItem; position: number; setSize: number }) {
   const original = useOriginalPost(item.repostOfId!);
+  const me = useUser();
+  const queryClient = useQueryClient();
+  const loaded = !!original.data;
+  // The viewer's own repost: the Repost toggle shows pressed and undoes this one.
+  useEffect(() => {
+    if (!loaded || item.authorUid !== me.uid) return;
+    queryClient.setQueryData<Engagement>(engagementKey(item.repostOfId!), (e) =>
+      e && !e.myRepostId ? { ...e, myRepostId: item.id } : e,
+    );
+  }, [loaded, item, me.uid, queryClient]);
   const reposter = { uid: item.authorUid, username: item.authorUsername };
   const banner = (
     <p className="repost-banner">

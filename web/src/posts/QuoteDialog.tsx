@@ -14,10 +14,10 @@ export function QuoteDialog(props: { postId: string; author: string; content: st
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
   const toasts = useToasts();
+  // Opened once mounted; unmounting removes it. (No close() in a cleanup: StrictMode's remount would
+  // fire `close` and dismiss the dialog it just opened.)
   useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
+    if (dialog.current && !dialog.current.open) dialog.current.showModal();
   }, []);
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby={`quote-${props.postId}`} onClose={props.onClose}>

@@ -25,12 +25,14 @@ export async function runOptimistic<T, R>(
   await queryClient.cancelQueries({ queryKey: change.key });
   const before = queryClient.getQueryData<T>(change.key);
   if (before === undefined) return change.send();
-  const optimistic = change.apply(before);
-  queryClient.setQueryData(change.key, optimistic);
+  queryClient.setQueryData(change.key, change.apply(before));
+  // What the cache holds now (structural sharing may store a copy of what was set).
+  const optimistic = queryClient.getQueryData<T>(change.key);
   try {
     const result = await change.send();
-    if (change.settle)
-      queryClient.setQueryData<T>(change.key, (current) => change.settle!(current ?? optimistic, result));
+    const settle = change.settle;
+    if (settle)
+      queryClient.setQueryData<T>(change.key, (current) => settle((current ?? optimistic) as T, result));
     return result;
   } catch (error) {
     if (queryClient.getQueryData(change.key) === optimistic) queryClient.setQueryData(change.key, before);

@@ -30,7 +30,8 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const displayName = String(form.get("displayName")).trim();
-    const username = String(form.get("username")).trim();
+    // Lower case: usernames are case-insensitive (profile URLs and the handle directory match them so).
+    const username = String(form.get("username")).trim().toLowerCase();
     const bio = String(form.get("bio")).trim();
     if (!displayName) return setError("Your display name can't be empty.");
     const problem = username ? usernameProblem(username) : null;

@@ -123,41 +123,52 @@ export function ProfilePage() {
   );
 }
 
-/** Follow / Unfollow for `uid`: the button and both counts change at once, and roll back on refusal. */
-export function FollowButton({
-  uid,
-  name,
-  compact = false,
-}: {
+/**
+ * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal.
+ * `knownFollowing` skips the profile lookup where the list already says (suggestions are unfollowed).
+ */
+export function FollowButton(props: {
   uid: string;
   name: string;
   compact?: boolean;
+  knownFollowing?: boolean;
 }) {
+  const { uid, name } = props;
   const queryClient = useQueryClient();
-  const profile = useQuery(profileQuery(uid));
+  const profile = useQuery({ ...profileQuery(uid), enabled: props.knownFollowing === undefined });
   const refreshMe = useRefreshMe();
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
-  const following = !!profile.data?.following;
+  const [local, setLocal] = useState(props.knownFollowing);
+  const following = profile.data ? !!profile.data.following : !!local;
+  const send = () => (following ? unfollow(dataConnect, { uid }) : follow(dataConnect, { uid }));
   async function toggle() {
-    if (busy || !profile.data) return;
+    if (busy) return;
     setBusy(true);
     try {
-      await runOptimistic<GetProfileData, unknown>(queryClient, {
-        key: profileQuery(uid).queryKey,
-        apply: (p) => ({
-          ...p,
-          following: following ? undefined : { createdAt: new Date().toISOString() },
-          user: p.user && {
-            ...p.user,
-            followerCount: Math.max(0, p.user.followerCount + (following ? -1 : 1)),
-          },
-        }),
-        send: () => (following ? unfollow(dataConnect, { uid }) : follow(dataConnect, { uid })),
-      });
+      if (profile.data) {
+        await runOptimistic<GetProfileData, unknown>(queryClient, {
+          key: profileQuery(uid).queryKey,
+          apply: (p) => ({
+            ...p,
+            following: following ? undefined : { createdAt: new Date().toISOString() },
+            user: p.user && {
+              ...p.user,
+              followerCount: Math.max(0, p.user.followerCount + (following ? -1 : 1)),
+            },
+          }),
+          send,
+        });
+      } else {
+        setLocal(!following);
+        await send().catch((error: unknown) => {
+          setLocal(following);
+          throw error;
+        });
+      }
       refreshMe();
       void queryClient.invalidateQueries({ queryKey: ["feed", "home"] });
-      void queryClient.invalidateQueries({ queryKey: ["WhoToFollow"] });
+      void queryClient.invalidateQueries({ queryKey: profileQuery(uid).queryKey });
     } catch (error) {
       toasts.error(`Couldn't ${following ? "unfollow" : "follow"} ${name}. ${describeError(error)}`);
     } finally {
@@ -167,9 +178,9 @@ export function FollowButton({
   return (
     <button
       type="button"
-      className={`button ${following ? "" : "primary"}${compact ? " small" : ""}`}
+      className={`button ${following ? "" : "primary"}${props.compact ? " small" : ""}`}
       aria-busy={busy}
-      disabled={!profile.data}
+      disabled={props.knownFollowing === undefined && !profile.data}
       onClick={toggle}
     >
       {following ? "Unfollow" : "Follow"}

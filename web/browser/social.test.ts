@@ -1,0 +1,208 @@
+// Two people: profiles, follow and unfollow with their counts, a post reaching a follower's home feed,
+// likes between them, usernames, mute and block, and a refusal from the server rolled back on screen.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, newContext, screenshot, signUp } from "./support/browser.ts";
+
+let browser: Browser;
+let ada: Page;
+let bob: Page;
+let bobProfile: string;
+const bobName = `bob_${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ada = await (await newContext(browser)).newPage();
+  bob = await (await newContext(browser)).newPage();
+  await signUp(ada, "Ada Lovelace");
+  await signUp(bob, "Bob Kahn");
+});
+afterAll(() => browser?.close());
+
+async function openOwnProfile(page: Page, name: string) {
+  await page.getByRole("navigation").getByRole("link", { name: "Profile" }).click();
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}
+
+describe("profiles", () => {
+  it("a new account's profile lives at /u/<uid> until it picks a username, then at /u/<username>", async () => {
+    await openOwnProfile(bob, "Bob Kahn");
+    expect(new URL(bob.url()).pathname).toMatch(/^\/u\/[A-Za-z0-9]{20,}$/);
+    await bob.getByRole("button", { name: "Edit profile" }).click();
+    await bob.getByRole("textbox", { name: "Username" }).fill("no spaces allowed");
+    await bob.getByRole("button", { name: "Save" }).click();
+    await bob.getByRole("alert").filter({ hasText: "letters, digits and underscores" }).waitFor();
+    await bob.getByRole("textbox", { name: "Username" }).fill(bobName);
+    await bob.getByRole("textbox", { name: "Bio" }).fill("Packets, mostly.");
+    await bob.getByRole("button", { name: "Save" }).click();
+    await bob.waitForURL(`**/u/${bobName}`);
+    await bob.getByText(`@${bobName}`).first().waitFor();
+    await bob.getByText("Packets, mostly.").waitFor();
+    bobProfile = `/u/${bobName}`;
+  });
+
+  it("refuses a username someone else has", async () => {
+    await openOwnProfile(ada, "Ada Lovelace");
+    await ada.getByRole("button", { name: "Edit profile" }).click();
+    await ada.getByRole("textbox", { name: "Username" }).fill(bobName.toUpperCase());
+    await ada.getByRole("button", { name: "Save" }).click();
+    await ada.getByRole("alert").filter({ hasText: "That username is taken." }).waitFor();
+    await ada.getByRole("button", { name: "Cancel" }).click();
+  });
+});
+
+describe("following", () => {
+  it("shows the heading, the Follow button and the counts, and follows with the counts moving at once", async () => {
+    await bob.goto("/");
+    await bob.getByRole("textbox", { name: "New post" }).fill("Hello from Bob, to whoever follows.");
+    await bob.getByRole("button", { name: "Post" }).click();
+    await bob.getByRole("feed", { name: "Home feed" }).getByText("Hello from Bob").waitFor();
+
+    // Ada meets Bob's post on Explore and opens his profile from it.
+    await ada.goto("/explore");
+    await ada
+      .getByRole("feed", { name: "Explore feed" })
+      .getByRole("link", { name: "Bob Kahn" })
+      .first()
+      .click();
+    await ada.waitForURL(`**${bobProfile}`);
+    await ada.getByRole("heading", { level: 1, name: "Bob Kahn" }).waitFor();
+    await ada.getByText("0 followers").waitFor();
+    await ada.getByText("0 following").waitFor();
+    await ada.getByRole("button", { name: "Follow", exact: true }).click();
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByText("1 followers").waitFor();
+    await screenshot(ada, "profile");
+    await expect
+      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .toBe("false");
+  });
+
+  it("opens a known username's profile straight from its URL", async () => {
+    await ada.goto(bobProfile);
+    await ada.getByRole("heading", { level: 1, name: "Bob Kahn" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+  });
+
+  it("brings the followed account's posts to the follower's home feed", async () => {
+    await ada.goto("/");
+    const feed = ada.getByRole("feed", { name: "Home feed" });
+    await feed.getByRole("article").filter({ hasText: "Hello from Bob" }).waitFor();
+  });
+
+  it("lists the follower on the followed account's followers page, and the count there too", async () => {
+    await bob.goto(bobProfile);
+    await bob.getByText("1 followers").waitFor();
+    await bob.getByRole("link", { name: "1 followers" }).click();
+    const list = bob.getByRole("list", { name: "People following Bob Kahn" });
+    await list.getByRole("listitem").filter({ hasText: "Ada Lovelace" }).waitFor();
+    await screenshot(bob, "followers");
+    await bob.getByRole("link", { name: "Following" }).click();
+    await bob.getByText("Not following anyone yet").waitFor();
+  });
+
+  it("lets the followed account see a like from the follower", async () => {
+    const post = ada
+      .getByRole("feed", { name: "Home feed" })
+      .getByRole("article")
+      .filter({ hasText: "Hello from Bob" });
+    await ada.goto("/");
+    await post.getByRole("button", { name: "Like" }).click();
+    await expect
+      .poll(() => post.getByRole("button", { name: "Like" }).getAttribute("aria-pressed"))
+      .toBe("true");
+    await expect
+      .poll(() => post.getByRole("button", { name: "Like" }).getAttribute("aria-busy"))
+      .toBe("false");
+    // Like counts settle from mutation events (about 200 ms); Bob reloads until he sees it.
+    await expect
+      .poll(
+        async () => {
+          await bob.goto("/");
+          const mine = bob
+            .getByRole("feed", { name: "Home feed" })
+            .getByRole("article")
+            .filter({ hasText: "Hello from Bob" });
+          await mine.waitFor();
+          return mine.getByText("1 likes").count();
+        },
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toBe(1);
+  });
+
+  it("unfollows, and the count goes back", async () => {
+    await ada.goto(bobProfile);
+    await ada.getByRole("button", { name: "Unfollow" }).click();
+    await ada.getByRole("button", { name: "Follow", exact: true }).waitFor();
+    await ada.getByText("0 followers").waitFor();
+    await expect
+      .poll(() => ada.getByRole("button", { name: "Follow", exact: true }).getAttribute("aria-busy"))
+      .toBe("false");
+    await ada.reload();
+    await ada.getByText("0 followers").waitFor();
+  });
+});
+
+describe("mute and block", () => {
+  it("muting takes an account's posts out of the home feed; unmuting brings them back", async () => {
+    await ada.goto(bobProfile);
+    await ada.getByRole("button", { name: "Follow", exact: true }).click();
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await expect
+      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .toBe("false");
+    await ada.getByRole("button", { name: /^More/ }).click();
+    await ada.getByRole("button", { name: "Mute" }).click();
+    await ada.getByText("Muted").waitFor();
+    await ada.goto("/");
+    await ada.getByRole("heading", { level: 1, name: "Home" }).waitFor();
+    await ada.waitForLoadState("networkidle");
+    await expect(ada.getByText("Hello from Bob").count()).resolves.toBe(0);
+    await ada.goto(bobProfile);
+    await ada.getByRole("button", { name: /^More/ }).click();
+    await ada.getByRole("button", { name: "Unmute" }).click();
+    await ada.getByText("Muted").waitFor({ state: "detached" });
+    await ada.goto("/");
+    await ada.getByRole("feed", { name: "Home feed" }).getByText("Hello from Bob").waitFor();
+  });
+
+  it("rolls a follow back and says why when the server refuses it (the account blocked you meanwhile)", async () => {
+    // Ada has Bob's profile open, following him; Bob blocks Ada (which removes the follow).
+    await ada.goto(bobProfile);
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await bob.getByRole("navigation").getByRole("link", { name: "Profile" }).click();
+    await bob.getByRole("link", { name: "1 followers" }).click();
+    await bob.getByRole("link", { name: "Ada Lovelace" }).click();
+    await bob.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();
+    await bob.getByRole("button", { name: /^More/ }).click();
+    await bob.getByRole("button", { name: "Block" }).click();
+    await bob.getByText("You blocked this account").waitFor();
+    await expect(bob.getByRole("button", { name: /^(Follow|Unfollow)$/ }).count()).resolves.toBe(0);
+
+    // Ada's page is stale: she unfollows (gone already): refused, and she is told.
+    await ada.getByRole("button", { name: "Unfollow" }).click();
+    await ada.getByRole("alert").filter({ hasText: "Couldn't unfollow Bob Kahn" }).waitFor();
+    // She tries to follow again: refused, the button and the count roll back.
+    await ada.reload();
+    await ada.getByRole("button", { name: "Follow", exact: true }).click();
+    await ada.getByRole("alert").filter({ hasText: "You cannot follow this account." }).waitFor();
+    await ada.getByRole("button", { name: "Follow", exact: true }).waitFor();
+    await ada.getByText("0 followers").waitFor();
+    await screenshot(ada, "follow-refused");
+  });
+
+  it("unblocking lets them follow again", async () => {
+    await bob.getByRole("button", { name: /^More/ }).click();
+    await bob.getByRole("button", { name: "Unblock" }).click();
+    await bob.getByRole("button", { name: "Follow", exact: true }).waitFor();
+    await ada.reload();
+    await ada.getByRole("button", { name: "Follow", exact: true }).click();
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await expect
+      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .toBe("false");
+    await ada.reload();
+    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+  });
+});
