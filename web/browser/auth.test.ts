@@ -73,7 +73,7 @@ describe("a new account", () => {
     await screenshot(page, "home-new-account");
 
     await page.getByRole("textbox", { name: "New post" }).fill("Hello, **Rookery**! My first post.");
-    await page.getByRole("button", { name: "Post" }).click();
+    await page.getByRole("button", { name: "Post", exact: true }).click();
     const feed = page.getByRole("feed", { name: "Home feed" });
     const first = feed.getByRole("article").first();
     await first.getByText("Hello, Rookery! My first post.").waitFor();

@@ -55,7 +55,7 @@ describe("following", () => {
   it("shows the heading, the Follow button and the counts, and follows with the counts moving at once", async () => {
     await bob.goto("/");
     await bob.getByRole("textbox", { name: "New post" }).fill("Hello from Bob, to whoever follows.");
-    await bob.getByRole("button", { name: "Post" }).click();
+    await bob.getByRole("button", { name: "Post", exact: true }).click();
     await bob.getByRole("feed", { name: "Home feed" }).getByText("Hello from Bob").waitFor();
 
     // Ada meets Bob's post on Explore and opens his profile from it.
@@ -70,18 +70,18 @@ describe("following", () => {
     await ada.getByText("0 followers").waitFor();
     await ada.getByText("0 following").waitFor();
     await ada.getByRole("button", { name: "Follow", exact: true }).click();
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
     await ada.getByText("1 followers").waitFor();
     await screenshot(ada, "profile");
     await expect
-      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .poll(() => ada.getByRole("button", { name: "Unfollow", exact: true }).getAttribute("aria-busy"))
       .toBe("false");
   });
 
   it("opens a known username's profile straight from its URL", async () => {
     await ada.goto(bobProfile);
     await ada.getByRole("heading", { level: 1, name: "Bob Kahn" }).waitFor();
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
   });
 
   it("brings the followed account's posts to the follower's home feed", async () => {
@@ -133,7 +133,7 @@ describe("following", () => {
 
   it("unfollows, and the count goes back", async () => {
     await ada.goto(bobProfile);
-    await ada.getByRole("button", { name: "Unfollow" }).click();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).click();
     await ada.getByRole("button", { name: "Follow", exact: true }).waitFor();
     await ada.getByText("0 followers").waitFor();
     await expect
@@ -148,9 +148,9 @@ describe("mute and block", () => {
   it("muting takes an account's posts out of the home feed; unmuting brings them back", async () => {
     await ada.goto(bobProfile);
     await ada.getByRole("button", { name: "Follow", exact: true }).click();
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
     await expect
-      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .poll(() => ada.getByRole("button", { name: "Unfollow", exact: true }).getAttribute("aria-busy"))
       .toBe("false");
     await ada.getByRole("button", { name: /^More/ }).click();
     await ada.getByRole("button", { name: "Mute" }).click();
@@ -170,7 +170,7 @@ describe("mute and block", () => {
   it("rolls a follow back and says why when the server refuses it (the account blocked you meanwhile)", async () => {
     // Ada has Bob's profile open, following him; Bob blocks Ada (which removes the follow).
     await ada.goto(bobProfile);
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
     await bob.getByRole("navigation").getByRole("link", { name: "Profile" }).click();
     await bob.getByRole("link", { name: "1 followers" }).click();
     await bob.getByRole("link", { name: "Ada Lovelace" }).click();
@@ -181,7 +181,7 @@ describe("mute and block", () => {
     await expect(bob.getByRole("button", { name: /^(Follow|Unfollow)$/ }).count()).resolves.toBe(0);
 
     // Ada's page is stale: she unfollows (gone already): refused, and she is told.
-    await ada.getByRole("button", { name: "Unfollow" }).click();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).click();
     await ada.getByRole("alert").filter({ hasText: "Couldn't unfollow Bob Kahn" }).waitFor();
     // She tries to follow again: refused, the button and the count roll back.
     await ada.reload();
@@ -198,11 +198,11 @@ describe("mute and block", () => {
     await bob.getByRole("button", { name: "Follow", exact: true }).waitFor();
     await ada.reload();
     await ada.getByRole("button", { name: "Follow", exact: true }).click();
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
     await expect
-      .poll(() => ada.getByRole("button", { name: "Unfollow" }).getAttribute("aria-busy"))
+      .poll(() => ada.getByRole("button", { name: "Unfollow", exact: true }).getAttribute("aria-busy"))
       .toBe("false");
     await ada.reload();
-    await ada.getByRole("button", { name: "Unfollow" }).waitFor();
+    await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
   });
 });

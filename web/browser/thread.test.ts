@@ -19,7 +19,7 @@ const homeFeed = () => page.getByRole("feed", { name: "Home feed" });
 async function post(text: string, visible: string) {
   await page.goto("/");
   await page.getByRole("textbox", { name: "New post" }).fill(text);
-  await page.getByRole("button", { name: "Post" }).click();
+  await page.getByRole("button", { name: "Post", exact: true }).click();
   const article = homeFeed().getByRole("article").filter({ hasText: visible }).first();
   await article.waitFor();
   return article;
@@ -33,7 +33,7 @@ describe("the composer", () => {
     await page.getByText("4995 characters left").waitFor();
     await box.fill("x".repeat(5001));
     await page.getByText("1 characters over the limit").waitFor();
-    await expect(page.getByRole("button", { name: "Post" }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole("button", { name: "Post", exact: true }).isDisabled()).resolves.toBe(true);
     await box.fill("");
   });
 });

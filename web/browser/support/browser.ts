@@ -62,7 +62,7 @@ export async function signUp(page: Page, displayName: string, email = uniqueEmai
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByLabel("Display name").fill(displayName);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("navigation").getByRole("link", { name: "Home" }).waitFor();
+  await signedIn(page);
   return email;
 }
 
@@ -72,7 +72,20 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation").getByRole("link", { name: "Home" }).waitFor();
+  await signedIn(page);
+}
+
+/** Waits for the signed-in screens; fails with what the page says instead when they do not come. */
+async function signedIn(page: Page) {
+  try {
+    await page.getByRole("navigation").getByRole("link", { name: "Home" }).waitFor();
+  } catch (error) {
+    const text = await page
+      .locator("body")
+      .innerText()
+      .catch(() => "");
+    throw new Error(`not signed in; the page says:\n${text.slice(0, 500)}`, { cause: error });
+  }
 }
 
 /** The demo account `npm start` creates with the demo graph. */

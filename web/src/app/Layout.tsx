@@ -4,6 +4,7 @@ import { signOut } from "firebase/auth";
 import { useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { useMe } from "../auth/session.tsx";
+import { loadFirestore } from "../drafts/firestore.ts";
 import { auth } from "../firebase/client.ts";
 import { WhoToFollow } from "../people/WhoToFollow.tsx";
 import { profilePath } from "../profile/handles.ts";
@@ -35,6 +36,13 @@ export function Layout() {
     main.current?.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }, [location.pathname]);
+
+  // Drafts are saved while typing, offline too: load Firestore once the first screen is up, so the
+  // composer never waits for it (and an offline device already has it).
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+    idle(() => void loadFirestore());
+  }, []);
 
   const profile = me.data ? profilePath(me.data) : "/me";
   const links: [string, string][] = [

@@ -89,23 +89,39 @@ export function useDraftAutosave(uid: string, initialId?: string, delayMs = 600)
   const id = useRef(initialId ?? newDraftId());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const saved = useRef(!!initialId);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  /** The text typed but not yet written, if any. */
+  const unsaved = useRef<string | null>(null);
+
+  const flush = useRef(() => {
+    clearTimeout(timer.current);
+    const text = unsaved.current;
+    if (text === null) return;
+    unsaved.current = null;
+    if (text.trim()) {
+      saved.current = true;
+      void saveDraft(uid, id.current, text);
+    } else if (saved.current) {
+      saved.current = false;
+      void deleteDraft(uid, id.current);
+    }
+  });
+
+  // Leaving the screen within the debounce still keeps what was typed.
+  useEffect(() => {
+    const write = flush.current;
+    return () => write();
+  }, []);
+
   return {
     onTextChange(text: string) {
+      unsaved.current = text;
       clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        if (text.trim()) {
-          saved.current = true;
-          void saveDraft(uid, id.current, text);
-        } else if (saved.current) {
-          saved.current = false;
-          void deleteDraft(uid, id.current);
-        }
-      }, delayMs);
+      timer.current = setTimeout(flush.current, delayMs);
     },
     /** Forgets the draft once its text was published (and starts a new one). */
     discard() {
       clearTimeout(timer.current);
+      unsaved.current = null;
       if (saved.current) void deleteDraft(uid, id.current);
       saved.current = false;
       id.current = newDraftId();

@@ -179,6 +179,8 @@ export function FollowButton(props: {
     <button
       type="button"
       className={`button ${following ? "" : "primary"}${props.compact ? " small" : ""}`}
+      // In lists, each button names its person; the profile's own button is just "Follow".
+      aria-label={props.compact ? `${following ? "Unfollow" : "Follow"} ${name}` : undefined}
       aria-busy={busy}
       disabled={props.knownFollowing === undefined && !profile.data}
       onClick={toggle}
