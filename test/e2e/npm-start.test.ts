@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
+import { freePort } from "./support/ports.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
 import { pinnedPath, repoRoot } from "./support/repo.ts";
 
@@ -13,9 +14,11 @@ describe("npm start", () => {
   let exit: Promise<number | null>;
   let stop: () => void;
   let dataDir: string;
+  let webPort: number;
 
   beforeAll(async () => {
     config = await tempFirebaseConfig();
+    webPort = await freePort();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "rookery-start-"));
     const child = spawn("node", [path.join(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
@@ -24,6 +27,7 @@ describe("npm start", () => {
         PATH: pinnedPath(),
         ROOKERY_FIREBASE_CONFIG: config.path,
         ROOKERY_DATA_DIR: dataDir,
+        ROOKERY_WEB_PORT: String(webPort),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -45,6 +49,13 @@ describe("npm start", () => {
     expect(output.text).toContain(
       `Functions emulator   http://127.0.0.1:${config.ports.functions}/demo-rookery/`,
     );
+  });
+
+  it("serves the web app and prints its address", async () => {
+    expect(output.text).toContain(`Web app              http://127.0.0.1:${webPort}/`);
+    const res = await fetch(`http://127.0.0.1:${webPort}/u/someone`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="root"></div>');
   });
 
   it("serves our Firestore engine on its configured port", async () => {
