@@ -79,6 +79,9 @@ describe("the home feed", () => {
     await expect
       .poll(() => main.getByRole("button", { name: "Like" }).getAttribute("aria-pressed"))
       .toBe(String(was));
+    await expect
+      .poll(() => main.getByRole("button", { name: "Like" }).getAttribute("aria-busy"))
+      .toBe("false");
   });
 
   it("moves between posts with Page Down and Page Up", async () => {
