@@ -3,7 +3,7 @@
 // time to first feed paint on the demo graph, for the production build (what `firebase deploy --only
 // hosting` serves) beside the dev server (what `npm start` serves), each signed in as the demo user.
 // Usage: node bench/web/firstLoad.ts [runs]   (starts its own stack on free ports; about 2 minutes)
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -12,9 +12,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import chromium from "@sparticuz/chromium";
 import { chromium as playwright } from "playwright-core";
-import { tempFirebaseConfig } from "../../test/e2e/support/config.ts";
-import { freePort } from "../../test/e2e/support/ports.ts";
-import { collectOutput } from "../../test/e2e/support/process.ts";
+import { startLocalStack } from "../../test/e2e/support/localStack.ts";
 import { pinnedPath } from "../../test/e2e/support/repo.ts";
 import { summarize } from "../lib/stats.ts";
 import { formatTable } from "../lib/table.ts";
@@ -23,23 +21,12 @@ const RUNS = Number(process.argv[2] ?? 10);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 // The stack, as `npm start` runs it, with the demo graph.
-const config = await tempFirebaseConfig();
-const devPort = await freePort();
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "rookery-bench-web-"));
+const stack = await startLocalStack({ timeoutMs: 240_000 });
+const devPort = stack.webPort;
 const outDir = await mkdtemp(path.join(os.tmpdir(), "rookery-bench-dist-"));
-const env = { ...process.env, PATH: pinnedPath(), ROOKERY_FIREBASE_CONFIG: config.path };
-const stack = spawn("node", [path.join(root, "scripts/start.ts")], {
-  cwd: root,
-  env: { ...env, ROOKERY_DATA_DIR: dataDir, ROOKERY_WEB_PORT: String(devPort) },
-  stdio: ["ignore", "pipe", "pipe"],
-});
-const output = collectOutput(stack);
-const stopped = new Promise((resolve) => stack.on("close", resolve));
+const env = { ...process.env, PATH: pinnedPath(), ROOKERY_FIREBASE_CONFIG: stack.config.path };
 let server: http.Server | undefined;
 try {
-  await output.waitFor(/Demo graph loaded in/, 240_000);
-  await output.waitFor(/Finished "us-central1-onAuthUserCreated"/, 60_000);
-
   // The production build, pointed at this stack's emulators.
   const build = spawnSync("npx", ["vite", "build", "web", "--outDir", outDir, "--emptyOutDir"], {
     cwd: root,
@@ -81,10 +68,7 @@ try {
   );
 } finally {
   server?.close();
-  stack.kill("SIGINT");
-  await stopped;
-  await config.dispose();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.stop();
   await rm(outDir, { recursive: true, force: true });
 }
 

@@ -21,7 +21,8 @@ describe("signed out", () => {
   it("shows Email and Password textboxes, a Sign in button and a way to create an account", async () => {
     const page = await (await newContext(browser)).newPage();
     await page.goto("/");
-    await expect(page.getByRole("textbox", { name: "Email" }).isVisible()).resolves.toBe(true);
+    // (A moment of "Starting Rookery…" while Auth restores its session.)
+    await page.getByRole("textbox", { name: "Email" }).waitFor();
     await expect(page.getByRole("textbox", { name: "Password" }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("button", { name: "Sign in" }).isVisible()).resolves.toBe(true);
     await screenshot(page, "sign-in");

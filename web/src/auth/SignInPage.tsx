@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from "react";
 import { Link, useLocation } from "react-router";
 import { describeError } from "../data/errors.ts";
 import { auth, config } from "../firebase/client.ts";
+import { FormError } from "../ui/FormError.tsx";
 import { Logo } from "../ui/Logo.tsx";
 import { rememberChosenDisplayName } from "./session.tsx";
 
@@ -137,13 +138,5 @@ function Field(props: {
         </p>
       ) : null}
     </div>
-  );
-}
-
-function FormError({ message }: { message: string | null }) {
-  return (
-    <p role="alert" className="form-error">
-      {message}
-    </p>
   );
 }

@@ -2,6 +2,7 @@
 // Ctrl/⌘+Enter to send. The text is kept when sending fails.
 import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import { describeError } from "../data/errors.ts";
+import { FormError } from "../ui/FormError.tsx";
 
 /** Longest post the schema stores (Post.content varchar(5000)). */
 export const POST_LIMIT = 5000;
@@ -90,11 +91,7 @@ export function Composer(props: {
           {props.submitLabel}
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </form>
   );
 }

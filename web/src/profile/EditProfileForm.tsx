@@ -8,6 +8,7 @@ import { useNavigate } from "react-router";
 import type { Me } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
 import { dataConnect } from "../firebase/client.ts";
+import { FormError } from "../ui/FormError.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
 
@@ -85,11 +86,7 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         <label htmlFor="edit-bio">Bio</label>
         <textarea id="edit-bio" name="bio" defaultValue={me.bio ?? ""} maxLength={500} rows={3} />
       </div>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="row">
         <button type="submit" className="button primary" disabled={update.isPending}>
           Save
