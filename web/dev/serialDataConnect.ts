@@ -4,10 +4,17 @@
 // connection of its gateway, and our Data Connect engine keeps a pool of connections to it, so
 // concurrent requests interleave their transactions in that one session: a mutation next to a feed
 // read fails with "cannot execute SELECT in a read-only transaction" or "current transaction is
-// aborted". Production (Cloud SQL) and the engine on a real Postgres server are not affected. Remove this
-// once the engine uses a single connection on firebase-tools' PGlite (see /work/notes/issue-17.md).
+// aborted". Serializing the app's requests avoids most of it; the functions still call the engine
+// directly, so a request that failed that way (and so changed nothing: its statements ran in a
+// transaction that was rolled back) is sent again, up to three times. Production (Cloud SQL) and the
+// engine on a real Postgres server are not affected. Remove this once the engine uses a single
+// connection on firebase-tools' PGlite (web/README.md, "Known issues").
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Plugin } from "vite";
+
+/** The messages of a request caught in another connection's transaction. */
+const INTERLEAVED = /current transaction is aborted|cannot execute \w+ in a read-only transaction/;
+const ATTEMPTS = 3;
 
 const HOP_BY_HOP = new Set([
   "host",
@@ -42,15 +49,20 @@ async function forward(target: string, req: IncomingMessage, res: ServerResponse
     for (const [name, value] of Object.entries(req.headers)) {
       if (!HOP_BY_HOP.has(name) && typeof value === "string") headers[name] = value;
     }
-    const upstream = await fetch(new URL(req.url!, target), {
-      method: req.method,
-      headers,
-      body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
-    });
-    res.statusCode = upstream.status;
-    const type = upstream.headers.get("content-type");
-    if (type) res.setHeader("content-type", type);
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
+    for (let attempt = 1; ; attempt++) {
+      const upstream = await fetch(new URL(req.url!, target), { method: req.method, headers, body });
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      if (attempt < ATTEMPTS && INTERLEAVED.test(answer.toString("utf8"))) {
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+        continue;
+      }
+      res.statusCode = upstream.status;
+      const type = upstream.headers.get("content-type");
+      if (type) res.setHeader("content-type", type);
+      res.end(answer);
+      return;
+    }
   } catch (error) {
     res.statusCode = 502;
     res.setHeader("content-type", "application/json");

@@ -58,6 +58,8 @@ export function uniqueEmail(name: string): string {
 export async function signUp(page: Page, displayName: string, email = uniqueEmail(displayName)) {
   await page.goto("/");
   await page.getByRole("link", { name: "Create account" }).click();
+  // The sign-up form (the sign-in form's fields look the same until it has replaced them).
+  await page.getByRole("textbox", { name: "Display name" }).waitFor();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByLabel("Display name").fill(displayName);
