@@ -9,6 +9,7 @@ export default defineConfig({
       "functions",
       "bench",
       "test",
+      "test/browser",
       "web",
       "web/browser",
     ],

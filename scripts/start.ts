@@ -1,6 +1,7 @@
 // `npm start`: builds what the emulators load, then runs the local stack offline until Ctrl-C:
 // our Firestore engine, and firebase-tools' Auth, Functions and Data Connect emulators, the last one
 // running our Data Connect engine (DATACONNECT_EMULATOR_BINARY_PATH) on firebase-tools' PGlite.
+// Firestore document triggers reach the Functions emulator through scripts/lib/firestoreTriggerBridge.ts.
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
 // ROOKERY_DATA_DIR moves the local data folder (default .rookery/). ROOKERY_SEED=off skips the demo graph.
 // ROOKERY_WEB_PORT moves the web app (default 5173).
@@ -8,6 +9,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { syncFirestoreTriggers } from "./lib/firestoreTriggerBridge.ts";
 import { startMutationEventRelay } from "./lib/mutationEventRelay.ts";
 import { seedLocalStack } from "./seed.ts";
 
@@ -77,6 +79,8 @@ const firestore = run(
     `--rules=${path.join(root, "firestore.rules")}`,
     `--import=${firestoreData}`,
     `--export_on_exit=${firestoreData}`,
+    // Where document triggers go, as firebase-tools passes it to the official emulator.
+    `--functions_emulator=${address("functions")}`,
   ],
 );
 firestore.stdout?.pipe(process.stdout);
@@ -96,6 +100,19 @@ Object.assign(process.env, {
 });
 const relay = await startMutationEventRelay({ functionsEntry: path.join(root, "functions/lib/index.js") });
 
+// Data Connect (issue #10): firebase-tools' PGlite gateway writes each Postgres message as its own small
+// TCP write, and with Nagle's algorithm every statement then waits ~40 ms for a delayed ACK. This preload
+// gives firebase-tools' TCP servers TCP_NODELAY (see the engine's README). ROOKERY_TCP_NODELAY=off
+// leaves it out (the benchmark's "before").
+const nodelayPreload: Record<string, string> =
+  process.env.ROOKERY_TCP_NODELAY === "off"
+    ? {}
+    : {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(
+          path.join(root, "packages/dataconnect-emulator/preload/tcp-nodelay.cjs"),
+        )}`.trim(),
+      };
+
 const firebase = run(
   "firebase-tools",
   "firebase",
@@ -110,11 +127,46 @@ const firebase = run(
     ),
     DATACONNECT_EVENT_SINK_URLS: relay.url,
     METADATA_SERVER_DETECTION: "none",
+    ...nodelayPreload,
   },
 );
-firebase.stdout?.on("data", (chunk: Buffer) => {
+// The Functions emulator registers Firestore triggers only with a Firestore emulator it started, so
+// the bridge registers them with ours (again after each functions reload).
+let ready = false;
+let resync: NodeJS.Timeout | undefined;
+const syncTriggers = () =>
+  syncFirestoreTriggers({
+    functionsHost: address("functions"),
+    firestoreHost: address("firestore"),
+    projectId: PROJECT,
+  }).then(
+    (keys) =>
+      console.log(`Firestore triggers registered with the Firestore engine: ${keys.join(", ") || "none"}`),
+    (error: unknown) =>
+      console.error(
+        `Registering Firestore triggers failed: ${error instanceof Error ? error.message : error}`,
+      ),
+  );
+firebase.stdout?.on("data", async (chunk: Buffer) => {
   process.stdout.write(chunk);
-  if (chunk.toString().includes("All emulators ready")) {
+  const text = chunk.toString();
+  if (ready && text.includes("Loaded functions definitions")) {
+    clearTimeout(resync);
+    resync = setTimeout(syncTriggers, 300);
+  }
+  if (text.includes("All emulators ready")) {
+    ready = true;
+    await syncTriggers();
+    relay
+      .startSchedules()
+      .then(
+        (names) =>
+          names.length &&
+          console.log(`  Scheduled functions  ${names.join(", ")} (run here, on their schedule)`),
+      )
+      .catch((error: unknown) =>
+        console.error(`Scheduled functions not started: ${error instanceof Error ? error.message : error}`),
+      );
     if (process.env.ROOKERY_SEED !== "off") {
       seedLocalStack({ dataConnectHost: address("dataconnect"), authHost: address("auth") }).catch(
         (error: unknown) =>
@@ -134,6 +186,7 @@ firebase.stdout?.on("data", (chunk: Buffer) => {
     console.log(
       `  Mutation events      ${relay.url} → onMutationExecuted functions (the Functions emulator skips them)`,
     );
+    console.log(`  Document triggers    Firestore engine → Functions emulator (registered by the bridge)`);
     console.log("Press Ctrl-C to stop.\n");
   }
 });

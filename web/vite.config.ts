@@ -5,8 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig, loadEnv, type PluginOption } from "vite";
-import { serialDataConnect } from "./dev/serialDataConnect.ts";
+import { defineConfig, loadEnv } from "vite";
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webRoot, "..");
@@ -26,24 +25,18 @@ function localEmulatorEnv(configPath: string): Record<string, string> {
   };
 }
 
-export default defineConfig(({ mode, command }) => {
+export default defineConfig(({ mode }) => {
   const env = { ...loadEnv(mode, webRoot, "VITE_"), ...pick(process.env, "VITE_") };
   const defines: Record<string, string> = {};
-  const plugins: PluginOption[] = [react()];
   if (!env.VITE_FIREBASE_API_KEY) {
     const configPath = path.resolve(repoRoot, process.env.ROOKERY_FIREBASE_CONFIG ?? "firebase.json");
     const local = localEmulatorEnv(configPath);
-    if (command === "serve" && !env.VITE_DATACONNECT_EMULATOR_HOST) {
-      // The dev server relays Data Connect, one request at a time (dev/serialDataConnect.ts says why).
-      plugins.push(serialDataConnect(`http://${local.VITE_DATACONNECT_EMULATOR_HOST}`));
-      local.VITE_DATACONNECT_EMULATOR_HOST = "same-origin";
-    }
     for (const [key, value] of Object.entries(local)) {
       if (!env[key]) defines[`import.meta.env.${key}`] = JSON.stringify(value);
     }
   }
   return {
-    plugins,
+    plugins: [react()],
     define: defines,
     server: {
       host: "127.0.0.1",

@@ -122,6 +122,7 @@ const forms: FeedForm[] = [
   capturedSql(typed, db, "typed relational: its SQL alone"),
   native,
   capturedSql(native, db, "shipped HomeFeed: its SQL alone"),
+  sqlForm(sql.inlineProjection.name, sql.inlineProjection.sql, raw),
   sqlForm(sql.noFilter.name, sql.noFilter.sql, raw),
   sqlForm(sql.join.name, sql.join.sql, raw),
 ];

@@ -1,41 +1,13 @@
 // Firestore emulator throughput: admin-SDK writes (sequential and parallel), queries, and listener
 // latency (write → snapshot), against the executable on a free port. Run: node bench/firestore/throughput.ts
-import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { deleteApp, initializeApp } from "firebase-admin/app";
 import { type DocumentSnapshot, getFirestore } from "firebase-admin/firestore";
+import { startFirestoreExecutable } from "../lib/firestore-emulator.ts";
 import { type LatencySummary, summarize, timeSequential } from "../lib/stats.ts";
 import { formatTable } from "../lib/table.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const BIN = path.join(root, "packages/firestore-emulator/bin/firestore-emulator");
 const PROJECT = "demo-bench";
 const DOCS = 1000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function startEmulator(port: number): Promise<ChildProcess> {
-  const proc = spawn(BIN, ["--host=127.0.0.1", `--port=${port}`, `--project_id=${PROJECT}`], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("Dev App Server is now running.")) resolve();
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return proc;
-}
 
 type Row = [string, string, number, number, number, number, number];
 
@@ -44,8 +16,7 @@ function row(name: string, samples: number[], wallMs: number): Row {
   return [name, String(s.count), (s.count / wallMs) * 1000, s.mean, s.p50, s.p95, s.p99];
 }
 
-const port = await freePort();
-const emulator = await startEmulator(port);
+const { proc: emulator, port } = await startFirestoreExecutable(PROJECT);
 process.env.METADATA_SERVER_DETECTION = "none";
 process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
 const app = initializeApp({ projectId: PROJECT }, "bench");

@@ -1,5 +1,6 @@
-// Client side of the feed operations (HomeFeed, GlobalFeed, AuthorFeed): they are native SQL, so
-// their rows are not typed by the schema; this module validates them and owns the opaque cursor.
+// Client side of the operations that answer post cards (HomeFeed, GlobalFeed, AuthorFeed, PostThread,
+// PostReplies, MyBookmarks): they are native SQL, so their rows are not typed by the schema; this module
+// validates them and owns the opaque cursor of the newest-first lists.
 import { z } from "zod";
 
 /** Where a feed page ends: the last item's `(createdAt, id)`. Opaque to callers. */
@@ -13,9 +14,28 @@ const FIRST_PAGE = {
 const hexId = z.string().regex(/^[0-9a-f]{32}$/);
 const timestamp = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 
-/** One feed item as the feed operations return it. */
+/** Another post a post refers to (repost or quote), present only when the viewer may see it. */
+export const EmbeddedPost = z.object({
+  id: hexId,
+  content: z.string(),
+  visibility: z.enum(["PUBLIC", "FOLLOWERS"]),
+  createdAt: timestamp,
+  editedAt: timestamp.nullable(),
+  authorUid: z.string().min(1),
+  authorUsername: z.string().nullable(),
+  authorDisplayName: z.string(),
+  authorAvatarUrl: z.string().nullable(),
+});
+export type EmbeddedPost = z.infer<typeof EmbeddedPost>;
+
+/**
+ * One post as every post-returning operation answers it (`post_card` in sql/040_visibility.sql):
+ * feeds, PostThread, PostReplies, MyBookmarks. References to posts the viewer may not see are null;
+ * `kind` still says what the post is.
+ */
 export const FeedItem = z.object({
   id: hexId,
+  kind: z.enum(["POST", "REPLY", "REPOST", "QUOTE"]),
   content: z.string(),
   visibility: z.enum(["PUBLIC", "FOLLOWERS"]),
   createdAt: timestamp,
@@ -33,8 +53,25 @@ export const FeedItem = z.object({
   replyCount: z.number().int().nonnegative(),
   likedByMe: z.boolean(),
   bookmarkedByMe: z.boolean(),
+  embed: EmbeddedPost.nullable(),
 });
 export type FeedItem = z.infer<typeof FeedItem>;
+
+/** A post card as PostThread answers it: null when the post is missing, deleted or hidden from the caller. */
+export function postCard(row: unknown): FeedItem | null {
+  return FeedItem.nullable().parse(row ?? null);
+}
+
+/** A bookmark as MyBookmarks answers it: the post card and when the caller bookmarked it. */
+export const BookmarkItem = FeedItem.extend({ bookmarkedAt: timestamp });
+export type BookmarkItem = z.infer<typeof BookmarkItem>;
+
+/** A validated page of MyBookmarks and the cursor of the next one (its variables: `feedVariables`). */
+export function bookmarksPage(rows: unknown, limit = 20): { items: BookmarkItem[]; next: FeedCursor | null } {
+  const items = z.array(BookmarkItem).parse(rows);
+  const last = items.at(-1);
+  return { items, next: last && items.length >= limit ? encodeCursor(last.bookmarkedAt, last.id) : null };
+}
 
 /** A validated page and the cursor of the next one (null when this page was not full). */
 export interface FeedPage {

@@ -55,10 +55,11 @@ export function demoGraphStatements(size: DemoGraphSize = DEFAULT_DEMO_SIZE, see
             CASE WHEN random() < 0.05 THEN 'FOLLOWERS' ELSE 'PUBLIC' END::visibility,
             ts, CASE WHEN random() < 0.02 THEN ts + interval '1 hour' ELSE NULL END
      FROM (SELECT g, now() - (random() * interval '90 days') AS ts FROM generate_series(1, ${Math.floor(n * size.postsPerUser)}) g) p`,
-    // Some replies to recent posts.
+    // Some replies to public posts (random accounts: the visibility rule keeps them off followers-only
+    // posts, and so do the likes, comments and bookmarks below).
     `INSERT INTO post (author_uid, content, reply_to_id, created_at)
      SELECT ${uid("1 + floor(random() * " + n + ")::int")}, 'Great point!', p.id, p.created_at + interval '5 minutes'
-     FROM post p WHERE p.deleted_at IS NULL AND p.reply_to_id IS NULL AND random() < 0.1`,
+     FROM post p WHERE p.deleted_at IS NULL AND p.reply_to_id IS NULL AND p.visibility = 'PUBLIC' AND random() < 0.1`,
     `INSERT INTO post_stats (post_id) SELECT id FROM post ON CONFLICT DO NOTHING`,
     // Likes: heavy-tailed per post.
     `INSERT INTO "like" (user_uid, post_id, created_at)
@@ -66,12 +67,14 @@ export function demoGraphStatements(size: DemoGraphSize = DEFAULT_DEMO_SIZE, see
      FROM post p CROSS JOIN LATERAL (SELECT 1 + floor(random() * ${n})::int AS u
                                      -- "0 * length(p.content)" ties the count to the post: uncorrelated, it would be drawn once
                                      FROM generate_series(1, floor(${size.likesPerPost * 3} * power(random(), 2) + 0 * length(p.content))::int) k) l
-     WHERE p.deleted_at IS NULL ON CONFLICT DO NOTHING`,
+     WHERE p.deleted_at IS NULL AND p.visibility = 'PUBLIC' ON CONFLICT DO NOTHING`,
     `INSERT INTO comment (post_id, author_uid, content, created_at)
      SELECT p.id, ${uid("1 + floor(random() * " + n + ")::int")}, 'Nice one', p.created_at + interval '10 minutes'
-     FROM post p CROSS JOIN generate_series(1, 3) k WHERE p.deleted_at IS NULL AND random() < ${size.commentsPerPost / 3}`,
+     FROM post p CROSS JOIN generate_series(1, 3) k
+     WHERE p.deleted_at IS NULL AND p.visibility = 'PUBLIC' AND random() < ${size.commentsPerPost / 3}`,
     `INSERT INTO bookmark (user_uid, post_id, created_at)
-     SELECT ${uid("1 + floor(random() * " + n + ")::int")}, p.id, now() FROM post p WHERE p.deleted_at IS NULL AND random() < 0.05
+     SELECT ${uid("1 + floor(random() * " + n + ")::int")}, p.id, now() FROM post p
+     WHERE p.deleted_at IS NULL AND p.visibility = 'PUBLIC' AND random() < 0.05
      ON CONFLICT DO NOTHING`,
     // Counters recounted from the rows: exact by construction.
     `UPDATE "user" u SET follower_count = (SELECT count(*) FROM follow f WHERE f.followee_uid = u.uid),

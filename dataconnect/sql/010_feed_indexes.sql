@@ -20,3 +20,10 @@ CREATE INDEX IF NOT EXISTS post_public_recent_idx
 CREATE INDEX IF NOT EXISTS post_live_recent_idx
   ON post (created_at DESC, id DESC)
   WHERE deleted_at IS NULL;
+
+-- A post's live replies in thread order (PostReplies): keyed by the post answered, ordered by the
+-- keyset. Without it, a database without statistics (embedded PGlite never analyzes) can walk every
+-- live post by time looking for the replies of one.
+CREATE INDEX IF NOT EXISTS post_live_replies_idx
+  ON post (reply_to_id, created_at, id)
+  WHERE deleted_at IS NULL AND reply_to_id IS NOT NULL;

@@ -21,13 +21,3 @@ EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE UNIQUE INDEX IF NOT EXISTS post_one_live_repost_uidx
   ON post (author_uid, repost_of_id)
   WHERE repost_of_id IS NOT NULL AND deleted_at IS NULL;
-
--- Live posts say something (reposts carry no text of their own; tombstones are emptied).
-DO $$ BEGIN
-  ALTER TABLE post ADD CONSTRAINT post_has_content
-    CHECK (deleted_at IS NOT NULL OR repost_of_id IS NOT NULL OR btrim(content) <> '');
-EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-
-DO $$ BEGIN
-  ALTER TABLE comment ADD CONSTRAINT comment_has_content CHECK (deleted_at IS NOT NULL OR btrim(content) <> '');
-EXCEPTION WHEN duplicate_object THEN NULL; END $$;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIRST_FOLLOW_PAGE, followPage, mutualPage } from "../client/users.ts";
 import { ok, type Social, social } from "./support.ts";
 
 describe("follows, blocks and mutes", () => {
@@ -93,30 +94,42 @@ describe("follows, blocks and mutes", () => {
   it("lists followers and following newest first, paging by cursor without gaps or repeats", async () => {
     for (const uid of ["bob", "cat", "dan", "eve"]) await s.mutate(uid, "Follow", { uid: "ann" });
     const seen: string[] = [];
-    let cursor = { beforeTime: "9999-12-31T23:59:59Z", afterUid: "" };
-    for (let page = 0; page < 5; page++) {
-      const { follows } = ok<{ follows: { createdAt: string; follower: { uid: string } }[] }>(
-        await s.query("bob", "Followers", { uid: "ann", ...cursor, limit: 3 }),
+    let cursor: { beforeTime: string; afterUid: string } | null = FIRST_FOLLOW_PAGE;
+    for (let page = 0; page < 5 && cursor; page++) {
+      const result = followPage(
+        ok<{ follows: unknown }>(await s.query("bob", "Followers", { uid: "ann", ...cursor, limit: 3 }))
+          .follows,
+        3,
       );
-      seen.push(...follows.map((f) => f.follower.uid));
-      const last = follows.at(-1);
-      if (!last || follows.length < 3) break;
-      cursor = { beforeTime: last.createdAt, afterUid: last.follower.uid };
+      seen.push(...result.items.map((f) => f.uid));
+      cursor = result.next;
     }
     expect(seen.sort()).toEqual(["bob", "cat", "dan", "eve"]);
-    const { follows } = ok<{ follows: { followee: { uid: string } }[] }>(
+    const { follows } = ok<{ follows: { uid: string }[] }>(
       await s.query("ann", "Following", { uid: "ann", beforeTime: "9999-12-31T23:59:59Z" }),
     );
-    expect(follows.map((f) => f.followee.uid)).toEqual(["bob"]);
+    expect(follows.map((f) => f.uid)).toEqual(["bob"]);
+  });
+
+  it("bounds every list: a huge limit returns one bounded page, a negative one a single row", async () => {
+    const page = (limit: number) =>
+      s.query("ann", "Followers", { uid: "ann", beforeTime: "9999-12-31T23:59:59Z", limit });
+    await s.db.exec(
+      `INSERT INTO "user" (uid, display_name) SELECT 'fan' || g, 'Fan' FROM generate_series(1, 150) g;
+       INSERT INTO follow (follower_uid, followee_uid) SELECT 'fan' || g, 'ann' FROM generate_series(1, 150) g;`,
+    );
+    expect(ok<{ follows: unknown[] }>(await page(1_000_000_000)).follows).toHaveLength(100);
+    expect(ok<{ follows: unknown[] }>(await page(-5)).follows).toHaveLength(1);
+    await s.db.exec(
+      `DELETE FROM follow WHERE follower_uid LIKE 'fan%'; DELETE FROM "user" WHERE uid LIKE 'fan%'`,
+    );
   });
 
   it("finds mutual followers and friends of friends to follow", async () => {
     // ann follows bob; bob and cat (and dan, eve) follow ann.
     ok(await s.mutate("cat", "Follow", { uid: "bob" }));
-    const { users } = ok<{ users: { uid: string }[] }>(
-      await s.query("cat", "MutualFollowers", { uid: "bob" }),
-    );
-    expect(users.map((u) => u.uid)).toEqual(["ann"]);
+    const { users } = ok<{ users: unknown }>(await s.query("cat", "MutualFollowers", { uid: "bob" }));
+    expect(mutualPage(users).items.map((u) => u.uid)).toEqual(["ann"]);
     const { _select } = ok<{ _select: { uid: string; knownBy: number }[] }>(
       await s.query("bob", "WhoToFollow"),
     );

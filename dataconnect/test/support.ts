@@ -2,9 +2,11 @@
 // fresh embedded Postgres, operations run as signed-in users through the engine.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 import { loadConfigDir } from "../../packages/dataconnect-emulator/src/config/load.ts";
 import type { Database } from "../../packages/dataconnect-emulator/src/db/database.ts";
 import { openPglite } from "../../packages/dataconnect-emulator/src/db/pglite.ts";
+import { openPostgres } from "../../packages/dataconnect-emulator/src/db/postgres.ts";
 import {
   type CompiledProject,
   compileProject,
@@ -56,10 +58,37 @@ export async function compileSocial(): Promise<CompiledProject> {
   return compiled.project;
 }
 
-/** Compiles dataconnect/, migrates it into a new in-memory PGlite and serves it. */
-export async function social(options: ServiceOptions = {}): Promise<Social> {
+/** Where a suite's database lives: embedded PGlite (one connection) or the test Postgres server. */
+export type Backend = "pglite" | "postgres";
+
+/** Both backends, for `describe.each`: races only happen on the server, which has real connections. */
+export const BACKENDS: readonly Backend[] = ["pglite", "postgres"];
+
+/**
+ * A new empty database: in-memory PGlite, or a fresh database on the Postgres server the dataconnect
+ * project's global setup started (or ROOKERY_TEST_POSTGRES_URL), dropped again on close.
+ */
+export async function openDatabase(backend: Backend): Promise<Database> {
+  if (backend === "pglite") return openPglite();
+  const url = inject("postgresUrl");
+  const name = `social_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = await openPostgres(url);
+  await admin.exec(`CREATE DATABASE ${name}`);
+  const db = await openPostgres(url, { database: name });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin.exec(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.close();
+    },
+  };
+}
+
+/** Compiles dataconnect/, migrates it into a new database (in-memory PGlite by default) and serves it. */
+export async function social(options: ServiceOptions & { backend?: Backend } = {}): Promise<Social> {
   const project = await compileSocial();
-  const db = await openPglite();
+  const db = await openDatabase(options.backend ?? "pglite");
   await migrate(db, project);
   const service = createService(project, db, options);
   const run =

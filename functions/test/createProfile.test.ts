@@ -14,6 +14,14 @@ describe("newProfile", () => {
       avatarUrl: "https://img.test/a.png",
     });
   });
+
+  it("drops a photo URL the social graph would refuse, instead of failing the mirror", () => {
+    for (const photoURL of ["javascript:alert(1)", "http://evil.test/a.png", "data:image/png;base64,AA", ""])
+      expect(newProfile({ email: "ada@example.test", photoURL }).avatarUrl, photoURL).toBeNull();
+    expect(newProfile({ email: "ada@example.test", photoURL: "http://127.0.0.1:9199/a.png" }).avatarUrl).toBe(
+      "http://127.0.0.1:9199/a.png",
+    );
+  });
 });
 
 describe("createProfile (against the local Firestore engine)", () => {

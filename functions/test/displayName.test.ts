@@ -20,6 +20,11 @@ describe("initialDisplayName", () => {
     expect(initialDisplayName({})).toBe("New rook");
   });
 
+  it("treats a name of invisible characters as no name (the social graph would refuse it)", () => {
+    expect(initialDisplayName({ displayName: "\u200b\u3000", email: "grace@example.test" })).toBe("grace");
+    expect(initialDisplayName({ displayName: "\ufeff" })).toBe("New rook");
+  });
+
   it("never exceeds the stored maximum", () => {
     expect(initialDisplayName({ displayName: "x".repeat(500) })).toHaveLength(MAX_DISPLAY_NAME);
   });

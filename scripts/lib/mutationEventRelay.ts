@@ -15,7 +15,17 @@ interface EventTrigger {
   eventFilterPathPatterns?: Record<string, string>;
 }
 
-type TriggeredFunction = ((event: unknown) => unknown) & { __endpoint?: { eventTrigger?: EventTrigger } };
+type TriggeredFunction = ((event: unknown) => unknown) & {
+  __endpoint?: { eventTrigger?: EventTrigger; scheduleTrigger?: { schedule?: string } };
+  run?: (event: unknown) => unknown;
+};
+
+/** How often an App Engine-style schedule ("every 5 minutes", "every 1 hours") runs, or null for cron. */
+export function scheduleIntervalMs(schedule: string | undefined): number | null {
+  const m = /^every (\d+) (minute|minutes|hour|hours)$/.exec(schedule?.trim() ?? "");
+  if (!m) return null;
+  return Number(m[1]) * (m[2]!.startsWith("hour") ? 3_600_000 : 60_000);
+}
 
 /** Whether a mutation event (CloudEvent attributes at the top level) fires `trigger`. */
 export function matchesTrigger(trigger: EventTrigger | undefined, event: Record<string, unknown>): boolean {
@@ -32,6 +42,12 @@ export function matchesTrigger(trigger: EventTrigger | undefined, event: Record<
 /** A running relay: the URL to give the engine as an event sink. */
 export interface MutationEventRelay {
   url: string;
+  /**
+   * Runs the scheduled functions (`onSchedule` with an "every N minutes" schedule) on their interval,
+   * in this process, as Cloud Scheduler would: the Functions emulator only runs them with a Pub/Sub
+   * emulator, which is a download. Resolves with their names.
+   */
+  startSchedules(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -77,8 +93,37 @@ export async function startMutationEventRelay(options: {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const timers: NodeJS.Timeout[] = [];
   return {
     url: `http://127.0.0.1:${port}/events`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    async startSchedules() {
+      const names: string[] = [];
+      const exported = await import(pathToFileURL(options.functionsEntry).href);
+      for (const [name, fn] of Object.entries(exported as Record<string, TriggeredFunction>)) {
+        const every = scheduleIntervalMs(fn?.__endpoint?.scheduleTrigger?.schedule);
+        if (!every || typeof fn.run !== "function") continue;
+        const run = fn.run.bind(fn);
+        let running = false;
+        const tick = async () => {
+          if (running) return; // never two runs of one function at once
+          running = true;
+          try {
+            await run({ scheduleTime: new Date().toISOString(), jobName: name });
+          } catch (error) {
+            log(`scheduled function ${name}: ${error instanceof Error ? error.message : error}`);
+          } finally {
+            running = false;
+          }
+        };
+        timers.push(setInterval(tick, every).unref());
+        names.push(name);
+      }
+      return names;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        server.close(() => resolve());
+      }),
   };
 }

@@ -10,6 +10,7 @@ import {
 import {
   type MutationEventRelay,
   matchesTrigger,
+  scheduleIntervalMs,
   startMutationEventRelay,
 } from "../../scripts/lib/mutationEventRelay.ts";
 import { repoRoot } from "./support/repo.ts";
@@ -46,6 +47,16 @@ describe("matchesTrigger", () => {
     expect(
       matchesTrigger({ ...trigger, eventType: "providers/firebase.auth/eventTypes/user.create" }, event),
     ).toBe(false);
+  });
+});
+
+describe("scheduleIntervalMs", () => {
+  it("reads App Engine-style intervals and leaves cron schedules alone", () => {
+    expect(scheduleIntervalMs("every 1 minutes")).toBe(60_000);
+    expect(scheduleIntervalMs("every 5 minutes")).toBe(300_000);
+    expect(scheduleIntervalMs("every 2 hours")).toBe(7_200_000);
+    expect(scheduleIntervalMs("0 * * * *")).toBeNull();
+    expect(scheduleIntervalMs(undefined)).toBeNull();
   });
 });
 
@@ -97,6 +108,10 @@ describe("likes settle through the real functions", () => {
         }),
       },
     );
+
+  it("runs the like-count sweep on its schedule, as Cloud Scheduler would (npm start)", async () => {
+    expect(await relay.startSchedules()).toEqual(["sweepLikeCountsEveryMinute"]);
+  });
 
   it("PostStat.likeCount follows the like rows within the settle bound", async () => {
     await graphql(

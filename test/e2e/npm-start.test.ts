@@ -1,8 +1,19 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { deleteApp, initializeApp } from "firebase/app";
+import {
+  connectFirestoreEmulator,
+  doc,
+  getDoc,
+  getFirestore,
+  setLogLevel,
+  terminate,
+} from "firebase/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
 import { freePort } from "./support/ports.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
@@ -64,6 +75,28 @@ describe("npm start", () => {
     expect(await res.text()).toBe("Ok");
   });
 
+  it("enforces firestore.rules on client requests", async () => {
+    expect(output.text).toContain("Rules loaded from");
+    const rules = await fetch(
+      `http://127.0.0.1:${config.ports.firestore}/emulator/v1/projects/demo-rookery:securityRules`,
+    );
+    const body = (await rules.json()) as { rules: { files: { content: string }[] } };
+    expect(body.rules.files[0]!.content).toBe(readFileSync(path.join(repoRoot, "firestore.rules"), "utf8"));
+    // A signed-out web client may not read anyone's drafts.
+    setLogLevel("silent");
+    const app = initializeApp({ projectId: "demo-rookery", apiKey: "fake-api-key" }, "npm-start-rules");
+    const db = getFirestore(app);
+    connectFirestoreEmulator(db, "127.0.0.1", Number(config.ports.firestore));
+    try {
+      await expect(getDoc(doc(db, "users/someone/drafts/d1"))).rejects.toMatchObject({
+        code: "permission-denied",
+      });
+    } finally {
+      await terminate(db);
+      await deleteApp(app);
+    }
+  });
+
   it("serves Data Connect through our engine", async () => {
     expect(output.text).toContain(`Data Connect         http://127.0.0.1:${config.ports.dataconnect}`);
     expect(output.text).toMatch(/Mutation events {6}http:\/\/127\.0\.0\.1:\d+\/events/);
@@ -123,6 +156,76 @@ describe("npm start", () => {
       ).likeCount;
     }
     expect(likes).toBe(1);
+  });
+
+  it("gives every account signed up during a home-feed storm its User row (issue #10)", async () => {
+    const service = `http://127.0.0.1:${config.ports.dataconnect}/v1/projects/demo-rookery/locations/us-central1/services/rookery`;
+    const problems: string[] = [];
+    let reading = true;
+    const reader = async (i: number) => {
+      const token = emulatorIdToken(`demo-${String(10 + i).padStart(4, "0")}`, {}, "demo-rookery");
+      const variables = {
+        beforeTime: "9999-12-31T23:59:59Z",
+        beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+      };
+      while (reading) {
+        const res = await fetch(`${service}/connectors/social:executeQuery`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-firebase-auth-token": token },
+          body: JSON.stringify({ operationName: "HomeFeed", variables }),
+        });
+        const text = await res.text();
+        if (res.status !== 200 || text.includes('"errors"')) problems.push(`HomeFeed: ${text.slice(0, 200)}`);
+      }
+    };
+    const readers = Array.from({ length: 6 }, (_, i) => reader(i));
+    const signUp = async (i: number) => {
+      const res = await fetch(
+        `http://127.0.0.1:${config.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            email: `storm-${i}@example.test`,
+            password: "storm-password",
+            returnSecureToken: true,
+          }),
+        },
+      );
+      const text = await res.text();
+      if (!res.ok) throw new Error(`sign-up ${i} failed: ${text}`);
+      return (JSON.parse(text) as { localId: string }).localId;
+    };
+    const uids: string[] = [];
+    const mirrored = async () => {
+      const res = await fetch(`${service}:executeGraphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: "query Rows($uids: [String!]) { users(where: {uid: {in: $uids}}) { uid } }",
+          variables: { uids },
+        }),
+      });
+      const text = await res.text();
+      const body = JSON.parse(text) as { data?: { users?: unknown[] } };
+      if (!body.data?.users) problems.push(`users: ${text.slice(0, 300)}`);
+      return body.data?.users?.length ?? 0;
+    };
+    let rows = 0;
+    try {
+      // One after another, as people sign up; each runs the blocking and the onCreate functions.
+      for (let i = 0; i < 8; i++) uids.push(await signUp(i));
+      for (let i = 0; i < 300 && rows < uids.length; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        rows = await mirrored();
+      }
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
+    expect(problems).toEqual([]);
+    expect(rows).toBe(uids.length);
+    expect(output.text).not.toMatch(/read-only transaction|transaction is aborted/);
   });
 
   it("serves the Auth emulator offline", async () => {

@@ -1,19 +1,12 @@
 // Signing in, creating an account, and a new account's first minutes: the contract's roles and names.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  DEMO,
-  launchBrowser,
-  newContext,
-  screenshot,
-  signIn,
-  signUp,
-  uniqueEmail,
-} from "./support/browser.ts";
+import { launchChromium } from "../../test/browser/support/chromium.ts";
+import { DEMO, newContext, screenshot, signIn, signUp, uniqueEmail } from "./support/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await launchBrowser();
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 

@@ -1,12 +1,13 @@
 // The home feed on the demo graph: articles with their toggles, infinite scroll, explore, bookmarks.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, launchBrowser, newContext, screenshot, signIn } from "./support/browser.ts";
+import { launchChromium } from "../../test/browser/support/chromium.ts";
+import { DEMO, newContext, screenshot, signIn } from "./support/browser.ts";
 
 let browser: Browser;
 let page: Page;
 beforeAll(async () => {
-  browser = await launchBrowser();
+  browser = await launchChromium();
   page = await (await newContext(browser)).newPage();
   await signIn(page, DEMO.email, DEMO.password);
 });

@@ -1,12 +1,22 @@
-// The remaining screens and the frame around them: drafts (offline-first on this device), notifications,
-// an unknown URL, keyboard use, and the phone layout.
+// The remaining screens and the frame around them: drafts (offline-first, synced through Firestore),
+// notifications, an unknown URL, keyboard use, and the phone layout.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, launchBrowser, newContext, screenshot, signIn, signUp } from "./support/browser.ts";
+import { launchChromium } from "../../test/browser/support/chromium.ts";
+import {
+  DEMO,
+  firestoreDocuments,
+  newContext,
+  screenshot,
+  signIn,
+  signUp,
+  uidOf,
+  uniqueEmail,
+} from "./support/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await launchBrowser();
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
@@ -80,6 +90,53 @@ describe("drafts", () => {
     await page.getByRole("feed", { name: "Home feed" }).getByText("Posted straight away").waitFor();
     await page.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
     await page.getByText("No drafts").waitFor();
+  });
+});
+
+describe("drafts in Firestore", () => {
+  it("reach another device of the same account", async () => {
+    const email = uniqueEmail("sync");
+    const laptop = await (await newContext(browser)).newPage();
+    await signUp(laptop, "Sync Person", email);
+    const uid = await uidOf(laptop);
+    await laptop.getByRole("textbox", { name: "New post" }).fill("Started on the laptop");
+    await laptop.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    await laptop.getByRole("list", { name: "Drafts" }).getByText("Started on the laptop").waitFor();
+    // Synced: the notice about drafts kept on this device goes away, and the server has the draft.
+    await expect.poll(() => laptop.getByText("on this device").count()).toBe(0);
+    await expect
+      .poll(async () => (await firestoreDocuments(`users/${uid}/drafts`)).map((d) => d.content))
+      .toEqual(["Started on the laptop"]);
+    const phone = await (await newContext(browser, { width: 390, height: 844 })).newPage();
+    await signIn(phone, email, "correct-horse-battery");
+    await phone.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    await phone.getByRole("list", { name: "Drafts" }).getByText("Started on the laptop").waitFor();
+    await screenshot(phone, "phone-drafts-synced");
+    await Promise.all([laptop.context().close(), phone.context().close()]);
+  });
+
+  it("written offline sync when the connection comes back", async () => {
+    const email = uniqueEmail("offline");
+    const page = await (await newContext(browser)).newPage();
+    await signUp(page, "Offline Person", email);
+    await page.getByRole("textbox", { name: "New post" }).fill("warming up");
+    await page.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    await page.getByRole("list", { name: "Drafts" }).getByText("warming up").waitFor();
+    await page.context().setOffline(true);
+    await page.getByRole("navigation").getByRole("link", { name: "Home" }).click();
+    await page.getByRole("textbox", { name: "New post" }).fill("Written in a tunnel");
+    await page.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    await page.getByRole("list", { name: "Drafts" }).getByText("Written in a tunnel").waitFor();
+    await page.getByRole("status").filter({ hasText: "Saved on this device" }).waitFor();
+    await screenshot(page, "drafts-offline");
+    await page.context().setOffline(false);
+    await expect.poll(() => page.getByText("on this device").count(), { timeout: 45_000 }).toBe(0);
+
+    const other = await (await newContext(browser)).newPage();
+    await signIn(other, email, "correct-horse-battery");
+    await other.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    await other.getByRole("list", { name: "Drafts" }).getByText("Written in a tunnel").waitFor();
+    await Promise.all([page.context().close(), other.context().close()]);
   });
 });
 

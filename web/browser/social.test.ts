@@ -2,7 +2,8 @@
 // likes between them, usernames, mute and block, and a refusal from the server rolled back on screen.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newContext, screenshot, signUp } from "./support/browser.ts";
+import { launchChromium } from "../../test/browser/support/chromium.ts";
+import { newContext, screenshot, signUp } from "./support/browser.ts";
 
 let browser: Browser;
 let ada: Page;
@@ -11,7 +12,7 @@ let bobProfile: string;
 const bobName = `bob_${Date.now().toString(36)}`;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
+  browser = await launchChromium();
   ada = await (await newContext(browser)).newPage();
   bob = await (await newContext(browser)).newPage();
   await signUp(ada, "Ada Lovelace");

@@ -2,12 +2,13 @@
 // that renders safely in a real browser.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newContext, screenshot, signUp } from "./support/browser.ts";
+import { launchChromium } from "../../test/browser/support/chromium.ts";
+import { newContext, screenshot, signUp } from "./support/browser.ts";
 
 let browser: Browser;
 let page: Page;
 beforeAll(async () => {
-  browser = await launchBrowser();
+  browser = await launchChromium();
   page = await (await newContext(browser)).newPage();
   await signUp(page, "Barbara Thread");
 });

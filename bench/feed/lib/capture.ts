@@ -15,20 +15,27 @@ export interface CapturingDatabase extends Database {
 
 /** Wraps `db` so that every `query`/`command`, inside transactions too, is recorded in `last`. */
 export function capturing(db: Database): CapturingDatabase {
+  const record = (statement: Statement) => {
+    wrapped.last = statement;
+  };
   const wrapped: CapturingDatabase = {
-    ...wrap(db, (s) => {
-      wrapped.last = s;
-    }),
+    ...wrap(db, record),
     last: undefined,
     description: db.description,
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn(
-          wrap(tx, (s) => {
-            wrapped.last = s;
-          }),
-        ),
+    maxSessions: db.maxSessions,
+    session: (fn) =>
+      db.session((session) =>
+        fn({
+          ...wrap(session, record),
+          markDirty: () => session.markDirty(),
+          readOnlyQuery: (sql, params, options) => {
+            record({ sql, params });
+            return session.readOnlyQuery(sql, params, options);
+          },
+          transaction: (inner, options) => session.transaction((tx) => inner(wrap(tx, record)), options),
+        }),
       ),
+    transaction: (fn, options) => db.transaction((tx) => fn(wrap(tx, record)), options),
     close: () => db.close(),
   };
   return wrapped;

@@ -66,17 +66,40 @@ export interface SqlForm {
   sql: string;
 }
 
+/**
+ * The projection HomeFeed had before the visibility rule reached its output (issue #12): columns
+ * written inline, references to other posts unchecked. Kept to measure what `post_card` costs.
+ */
+const INLINE_PROJECTION = `SELECT replace(p.id::text, '-', '') AS "id", p.content AS "content",
+           p.visibility::text AS "visibility",
+           to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
+           to_char(p.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "editedAt",
+           replace(p.reply_to_id::text, '-', '') AS "replyToId", replace(p.repost_of_id::text, '-', '') AS "repostOfId",
+           replace(p.quote_of_id::text, '-', '') AS "quoteOfId", u.uid AS "authorUid", u.username AS "authorUsername",
+           u.display_name AS "authorDisplayName", u.avatar_url AS "authorAvatarUrl",
+           coalesce(s.like_count, 0) AS "likeCount", coalesce(s.comment_count, 0) AS "commentCount",
+           coalesce(s.share_count, 0) AS "shareCount", coalesce(s.reply_count, 0) AS "replyCount",
+           EXISTS (SELECT 1 FROM "like" l WHERE l.user_uid = $1 AND l.post_id = p.id) AS "likedByMe",
+           EXISTS (SELECT 1 FROM bookmark b WHERE b.user_uid = $1 AND b.post_id = p.id) AS "bookmarkedByMe"
+    FROM page JOIN post p ON p.id = page.id JOIN "user" u ON u.uid = p.author_uid
+    LEFT JOIN post_stats s ON s.post_id = p.id
+    ORDER BY page.created_at DESC, page.id DESC`;
+
 /** The SQL variants, built around the shipped HomeFeed statement `shipped` (from feeds.gql). */
 export function sqlForms(shipped: string): {
-  [key in "shipped" | "noFilter" | "join" | "adaptive"]: SqlForm;
+  [key in "shipped" | "inlineProjection" | "noFilter" | "join" | "adaptive"]: SqlForm;
 } {
-  const at = shipped.indexOf("SELECT replace(p.id");
+  const at = shipped.indexOf("SELECT c.* FROM page");
   if (at < 0 || !shipped.includes("page AS (")) throw new Error("HomeFeed no longer has the page CTE shape");
   const projection = shipped.slice(at);
   const withPage = (ctes: string[], page: string) =>
     `WITH ${[...ctes, `page AS (\n      ${page}\n    )`].join(", ")}\n    ${projection}`;
   return {
     shipped: { name: "shipped HomeFeed SQL", sql: shipped },
+    inlineProjection: {
+      name: "shipped page, pre-#12 inline projection (no post_card)",
+      sql: `${shipped.slice(0, at)}${INLINE_PROJECTION}`,
+    },
     noFilter: {
       name: "LATERAL keys, no block/mute filter",
       sql: withPage([AUTHORS], LATERAL_PAGE("authors")),

@@ -7,8 +7,18 @@ export const MAX_DISPLAY_NAME = 80;
  */
 export function initialDisplayName(user: { displayName?: string | null; email?: string | null }): string {
   const given = user.displayName?.trim();
-  if (given) return given.slice(0, MAX_DISPLAY_NAME);
+  if (given && hasVisibleText(given)) return given.slice(0, MAX_DISPLAY_NAME);
   const local = user.email?.split("@")[0]?.trim();
-  if (local) return local.slice(0, MAX_DISPLAY_NAME);
+  if (local && hasVisibleText(local)) return local.slice(0, MAX_DISPLAY_NAME);
   return "New rook";
+}
+
+// A character that is neither Unicode whitespace nor an invisible zero-width one: the rule the social
+// graph applies to display names (dataconnect/sql/030_input_rules.sql, has_visible_text).
+const VISIBLE =
+  /[^\t\n\v\f\r \u0085\u00a0\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/;
+
+/** Whether `text` has something to show (what Data Connect requires of display names and posts). */
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE.test(text);
 }

@@ -3,9 +3,19 @@
 
 import packageJson from "../package.json" with { type: "json" };
 import type { Database } from "./db/database.ts";
+import type { GateLimits } from "./db/gate.ts";
+import { EventDelivery } from "./engine/event-delivery.ts";
 import type { MutationEventSink } from "./engine/events.ts";
+import type { VariableLimits } from "./limits/variables.ts";
+import type { EarlyListeners } from "./protocol/early.ts";
 import { createRequestHandler } from "./protocol/handler.ts";
-import { type BoundAddress, formatAddress, type ListenAddress, listenAll } from "./protocol/http-server.ts";
+import {
+  type BoundAddress,
+  formatAddress,
+  type HttpListeners,
+  type ListenAddress,
+  listenAll,
+} from "./protocol/http-server.ts";
 import type { ConfigureRequest } from "./protocol/requests.ts";
 import { ServiceHolder } from "./protocol/service-holder.ts";
 import { EmulatorRuntime, type ReloadResult } from "./runtime/emulator.ts";
@@ -15,7 +25,7 @@ export { type BuildError, type BuildResult, buildReport } from "./build/report.t
 export { type LoadedConfig, type LoadResult, loadConfigDir } from "./config/load.ts";
 export type { Database, Queryable } from "./db/database.ts";
 export { openPglite } from "./db/pglite.ts";
-export { openPostgres } from "./db/postgres.ts";
+export { openPostgres, type PostgresOptions } from "./db/postgres.ts";
 export { httpEventSink, type MutationEventSink, type MutationExecutedEvent } from "./engine/events.ts";
 export type { AuthContext, Caller, GraphqlResponse, Service } from "./engine/types.ts";
 export {
@@ -26,6 +36,7 @@ export {
   UNAUTHORIZED_MESSAGE,
 } from "./errors.ts";
 export type { EmulatorInfo, Issue } from "./protocol/control.ts";
+export { type EarlyListeners, listenEarly } from "./protocol/early.ts";
 export type { BoundAddress, ListenAddress } from "./protocol/http-server.ts";
 export type { ConfigureRequest } from "./protocol/requests.ts";
 export type { ReloadResult } from "./runtime/emulator.ts";
@@ -43,6 +54,8 @@ export interface StartOptions {
   configDir: string;
   /** Addresses to serve on; port 0 picks a free port. Default: `127.0.0.1` on a free port. */
   listen?: ListenAddress[];
+  /** Addresses the caller bound already (`listenEarly`, as the CLI does); `listen` is then ignored. */
+  listening?: EarlyListeners;
   /** A database the caller opened (and closes): migrated and served, never closed by the emulator. */
   database?: Database;
   /** A Postgres server to serve from (`postgres://…`), as `--database_url`. */
@@ -70,6 +83,17 @@ export interface StartOptions {
   maxBodyBytes?: number;
   /** Receivers of a `mutationExecuted` CloudEvent per executed connector mutation (see `httpEventSink`). */
   mutationEventSinks?: MutationEventSink[];
+  /** Back-pressure in front of the database: operations waiting for a session (default 1000) and for how long (20 s). */
+  sessionLimits?: Partial<Omit<GateLimits, "slots">>;
+  /** `statement_timeout` on Postgres servers, in ms (default 15 s). PGlite cannot time statements out. */
+  statementTimeoutMs?: number;
+  /** Bounds on every operation's variables (default 1 MiB, 32 levels). */
+  variableLimits?: VariableLimits;
+  /**
+   * The engine's statement traffic before issue #10 (BEGIN and its settings in separate round trips,
+   * parameters always bound), for `bench/`'s before/after comparison only.
+   */
+  legacyDatabaseProtocol?: boolean;
   /** Project named in mutation events (default: GCLOUD_PROJECT, else `demo-project`). */
   projectId?: string;
 }
@@ -93,6 +117,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     options.logger ??
     (options.log ? createLogger({ write: options.log, verbosity: options.verbosity ?? 0 }) : silentLogger);
   const services = new ServiceHolder();
+  const events = new EventDelivery(options.mutationEventSinks ?? [], { log: (message) => log.warn(message) });
   const runtime = new EmulatorRuntime({
     configDir: options.configDir,
     services,
@@ -104,35 +129,47 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     ...(options.watchDebounceMs !== undefined && { watchDebounceMs: options.watchDebounceMs }),
     serviceOptions: {
       projectId: options.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-project",
-      mutationEventSinks: options.mutationEventSinks ?? [],
+      mutationEvents: events,
+      ...(options.variableLimits && { variableLimits: options.variableLimits }),
       log: (message) => log.warn(message),
     },
+    databaseOptions: {
+      ...(options.sessionLimits && { limits: options.sessionLimits }),
+      ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+      ...(options.legacyDatabaseProtocol && {
+        transactionStatements: "separate" as const,
+        parameters: "bound" as const,
+      }),
+    },
   });
-  await runtime.start();
 
+  // Listen first: firebase-tools configures the emulator right after spawning it and gives up after a
+  // few seconds; requests that need the sources compiled wait for that (or get UNAVAILABLE meanwhile).
   const handler = createRequestHandler({
     services,
     control: runtime,
     log,
     ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
   });
-  let listeners: Awaited<ReturnType<typeof listenAll>>;
-  try {
+  let listeners: HttpListeners;
+  if (options.listening) {
+    options.listening.serve(handler);
+    listeners = options.listening.listeners;
+  } else {
     listeners = await listenAll(handler, options.listen ?? [{ host: "127.0.0.1", port: 0 }]);
-  } catch (error) {
-    await runtime.stop();
-    throw error;
-  }
-  for (const address of listeners.addresses) {
-    // The official binary's wording; only HTTP is served here (gRPC is for native mobile SDKs).
-    log.info(`Listening on address (HTTP + gRPC): ${formatAddress(address)}`);
+    for (const address of listeners.addresses) {
+      // The official binary's wording; only HTTP is served here (gRPC is for native mobile SDKs).
+      log.info(`Listening on address (HTTP + gRPC): ${formatAddress(address)}`);
+    }
   }
 
   const stop = async () => {
     await listeners.close();
     await runtime.stop();
+    await events.close(2000);
   };
   try {
+    await runtime.start();
     const standaloneAfterMs = options.standaloneAfterMs ?? 1500;
     if (options.database) {
       await runtime.serveDatabase(options.database, {

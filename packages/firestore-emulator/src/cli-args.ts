@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ExtraOrigins, parseExtraOrigins } from "./http/cors.ts";
 
 /** Parsed command line of the emulator, named after the official emulator's flags. */
 export interface CliOptions {
@@ -9,6 +10,11 @@ export interface CliOptions {
   rules: string | undefined;
   importDir: string | undefined;
   exportOnExit: string | undefined;
+  /** Log verbosity; 2 adds a rules evaluation report per request. */
+  verbosity: number;
+  functionsEmulator: string | undefined;
+  /** Web page origins allowed besides this machine's pages (`--cors_allow_origin`), or `*`. */
+  corsAllowOrigins: ExtraOrigins | undefined;
 }
 
 const schema = z.object({
@@ -19,6 +25,22 @@ const schema = z.object({
   rules: z.string().min(1).optional(),
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
+  v: z.coerce.number().int().min(0).max(9).default(0),
+  functions_emulator: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:/\s]+):\d{1,5}$/, "expected host:port")
+    .optional(),
+  cors_allow_origin: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseExtraOrigins(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 const KNOWN = new Set([
@@ -29,6 +51,9 @@ const KNOWN = new Set([
   "rules",
   "import",
   "export_on_exit",
+  "v",
+  "functions_emulator",
+  "cors_allow_origin",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -36,7 +61,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--([a-z_]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--?([a-z_]+)(?:=(.*))?$/.exec(arg);
     if (!match || !KNOWN.has(match[1]!)) throw new Error(`Unknown argument "${arg}".\n${USAGE}`);
     let value = match[2];
     if (value === undefined) {
@@ -62,9 +87,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rules: o.rules,
     importDir: o.import,
     exportOnExit: o.export_on_exit,
+    verbosity: o.v,
+    functionsEmulator: o.functions_emulator,
+    corsAllowOrigins: o.cors_allow_origin,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [--cors_allow_origin=ORIGIN[,ORIGIN...]|*] [-v=2]";

@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { parseCliArgs } from "./cli-args.ts";
-import { startFirestoreEmulator } from "./index.ts";
+import { RulesCompileError, type RunningFirestoreEmulator, startFirestoreEmulator } from "./index.ts";
 
 /** Runs the emulator until SIGINT/SIGTERM, printing the lines the official emulator prints. */
 async function main(): Promise<void> {
@@ -11,15 +10,27 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
-  const rules = options.rules ? await readFile(options.rules, "utf8") : undefined;
-  const emulator = await startFirestoreEmulator({
-    host: options.host,
-    port: options.port,
-    ...(options.projectId ? { projectId: options.projectId } : {}),
-    singleProjectMode: options.singleProjectMode,
-    ...(rules !== undefined ? { rules } : {}),
-    ...(options.importDir ? { importDir: options.importDir } : {}),
-  });
+  let emulator: RunningFirestoreEmulator;
+  try {
+    emulator = await startFirestoreEmulator({
+      host: options.host,
+      port: options.port,
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+      singleProjectMode: options.singleProjectMode,
+      ...(options.rules ? { rulesFile: options.rules } : {}),
+      reportRules: options.verbosity >= 2,
+      log: (m) => console.log(m),
+      ...(options.importDir ? { importDir: options.importDir } : {}),
+      ...(options.functionsEmulator ? { functionsEmulator: options.functionsEmulator } : {}),
+      ...(options.corsAllowOrigins ? { corsAllowOrigins: options.corsAllowOrigins } : {}),
+    });
+  } catch (error) {
+    if (error instanceof RulesCompileError) {
+      console.error(`firestore-emulator: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   if (options.importDir) console.log(`Imported data from ${options.importDir}.`);
   let stopping = false;
   const stop = (signal: string) => {
@@ -43,7 +54,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  if (rules !== undefined) console.log(`Rules loaded from ${options.rules} (stored; not enforced yet).`);
+  if (options.functionsEmulator)
+    console.log(`Document triggers are delivered to the Functions emulator at ${options.functionsEmulator}.`);
+  const origins = options.corsAllowOrigins;
+  console.log(
+    origins === "*"
+      ? "Web pages from any origin may use the emulator (--cors_allow_origin=*)."
+      : `Web pages served from this machine${origins?.length ? ` and from ${origins.join(", ")}` : ""} may use the emulator.`,
+  );
+  if (options.rules)
+    console.log(`Rules loaded from ${options.rules}; enforced on client requests and reloaded on change.`);
+  else console.log("No rules file given: every read and write is allowed until rules are set.");
   console.log(`API endpoint: http://${emulator.address}`);
   console.log(`If you are using a library that supports the FIRESTORE_EMULATOR_HOST environment variable, run:
 

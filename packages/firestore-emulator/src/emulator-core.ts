@@ -1,5 +1,8 @@
 import { type DatabaseId, databaseKey } from "./model/path.ts";
-import { Database, type DatabaseOptions } from "./store/database.ts";
+import type { Ruleset } from "./rules/index.ts";
+import { SecurityGate } from "./security/gate.ts";
+import { RulesRegistry } from "./security/rules-registry.ts";
+import { type CommitEvent, Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
 export interface CoreOptions extends DatabaseOptions {
@@ -9,16 +12,27 @@ export interface CoreOptions extends DatabaseOptions {
   readonly singleProjectMode: boolean;
   /** Log function for warnings. */
   readonly log: (message: string) => void;
+  /** Security rules in force from the start (undefined: everything is allowed until rules are set). */
+  readonly rules?: Ruleset | undefined;
+  /** Log one line per rules decision (the `-v=2` evaluation report). */
+  readonly reportRules?: boolean | undefined;
 }
 
 /** All databases of the emulator, created on first use (as the official emulator does). */
 export class EmulatorCore {
   private readonly databases = new Map<string, Database>();
   readonly options: CoreOptions;
+  /** The security rules in force, per project. */
+  readonly rules: RulesRegistry;
+  /** Enforces the rules on client requests, for every transport. */
+  readonly gate: SecurityGate;
   private readonly warnedProjects = new Set<string>();
+  private readonly commitListeners: ((db: DatabaseId, event: CommitEvent) => void)[] = [];
 
   constructor(options: CoreOptions) {
     this.options = options;
+    this.rules = new RulesRegistry(options.projectId, options.rules);
+    this.gate = new SecurityGate(this.rules, options.reportRules ? options.log : undefined);
   }
 
   /** The database with this id, created empty when first seen. */
@@ -40,8 +54,19 @@ export class EmulatorCore {
       }
       db = new Database(id, this.options);
       this.databases.set(key, db);
+      for (const listener of this.commitListeners) this.subscribe(db, listener);
     }
     return db;
+  }
+
+  /** Hears every commit of every database, present and future (synchronously, inside the commit). */
+  onCommit(listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    this.commitListeners.push(listener);
+    for (const db of this.databases.values()) this.subscribe(db, listener);
+  }
+
+  private subscribe(db: Database, listener: (db: DatabaseId, event: CommitEvent) => void): void {
+    db.subscribe((event) => listener(db.id, event));
   }
 
   /** Every database that holds or held data. */

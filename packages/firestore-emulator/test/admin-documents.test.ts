@@ -199,6 +199,15 @@ describe("field transforms", () => {
 });
 
 describe("batches", () => {
+  it("an update after a delete of the same document in one batch is INVALID_ARGUMENT", async () => {
+    await db.doc("du/1").set({ v: 1 });
+    const batch = db.batch();
+    batch.delete(db.doc("du/1"));
+    batch.update(db.doc("du/1"), { v: 2 });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 3 });
+    expect((await db.doc("du/1").get()).data()).toEqual({ v: 1 });
+  });
+
   it("a batch applies every write with one commit time", async () => {
     const batch = db.batch();
     batch.set(db.doc("b/1"), { v: 1 });
@@ -260,5 +269,17 @@ describe("listing", () => {
     expect((await db.collectionGroup("sub").get()).size).toBe(0);
     expect((await db.collectionGroup("deeper").get()).size).toBe(0);
     expect((await db.collection("r").get()).docs.map((d) => d.id)).toEqual(["2"]);
+  });
+
+  it("recursiveDelete of a collection removes its documents, their subcollections and upper-case ids", async () => {
+    await db.doc("rc/A").set({ v: 1 });
+    await db.doc("rc/b").set({ v: 2 });
+    await db.doc("rc/b/sub/c").set({ v: 3 });
+    await db.doc("rc/__id5__").set({ v: 4 });
+    await db.doc("rcx/keep").set({ v: 5 });
+    await db.recursiveDelete(db.collection("rc"));
+    expect((await db.collectionGroup("sub").get()).size).toBe(0);
+    expect((await db.collection("rc").get()).size).toBe(0);
+    expect((await db.collection("rcx").get()).size).toBe(1);
   });
 });

@@ -64,6 +64,31 @@ describe("filters", () => {
     expect(await ids(db.collection("n").where("v", "not-in", [1, 2]))).toEqual(["c", "f"]);
   });
 
+  it("in and array-contains-any never match null or NaN, even when the list holds them", async () => {
+    await seed("special", {
+      n: { v: null, a: [null] },
+      x: { v: Number.NaN, a: [Number.NaN] },
+      one: { v: 1, a: [1] },
+    });
+    const q = db.collection("special");
+    expect(await ids(q.where("v", "in", [null, Number.NaN]))).toEqual([]);
+    expect(await ids(q.where("v", "in", [1, null]))).toEqual(["one"]);
+    expect(await ids(q.where("a", "array-contains-any", [null, Number.NaN, 1]))).toEqual(["one"]);
+  });
+
+  it("in and not-in operands may hold arrays, matched as whole values", async () => {
+    await seed("zips", { a: { zip: 98101 }, b: { zip: [98101, 98102] }, c: { zip: 98103 } });
+    const q = db.collection("zips");
+    expect(await ids(q.where("zip", "in", [98101, [98101, 98102]]))).toEqual(["a", "b"]);
+    expect(await ids(q.where("zip", "not-in", [98101, [98101, 98102]]))).toEqual(["c"]);
+  });
+
+  it("NaN satisfies no range filter", async () => {
+    await seed("ranges", { nan: { v: Number.NaN }, zero: { v: 0 } });
+    expect(await ids(db.collection("ranges").where("v", "<=", 2))).toEqual(["zero"]);
+    expect(await ids(db.collection("ranges").where("v", ">", -1))).toEqual(["zero"]);
+  });
+
   it("array-contains and array-contains-any test array elements", async () => {
     expect(await ids(db.collection("n").where("tags", "array-contains", "y"))).toEqual(["a", "b"]);
     expect(await ids(db.collection("n").where("tags", "array-contains-any", ["x", "z"]))).toEqual(["a", "f"]);
@@ -86,10 +111,10 @@ describe("filters", () => {
         Filter.or(
           Filter.and(Filter.where("tags", "array-contains", "y"), Filter.where("s", "==", "banana")),
           Filter.where("s", "==", "elder"),
-          Filter.or(Filter.where("v", "in", ["3", null])),
+          Filter.or(Filter.where("v", "in", ["3", 3.5])),
         ),
       );
-    expect(await ids(q)).toEqual(["b", "d", "e", "f"]);
+    expect(await ids(q)).toEqual(["b", "c", "e", "f"]);
   });
 
   it("an inequality in one OR branch excludes documents lacking that field from every branch", async () => {
@@ -181,6 +206,37 @@ describe("ordering, cursors, offset and limit", () => {
   });
 });
 
+describe("document ids and the key", () => {
+  it("numeric ids (__id<int64>__) sort first by their integer, before every other id", async () => {
+    await seed("num", { __id12__: {}, __id7__: {}, "__id-2__": {}, A: {}, __id: {}, a: {} });
+    expect(await ids(db.collection("num").orderBy(FieldPath.documentId()))).toEqual([
+      "__id-2__",
+      "__id7__",
+      "__id12__",
+      "A",
+      "__id",
+      "a",
+    ]);
+    const range = db
+      .collection("num")
+      .where(FieldPath.documentId(), ">", "__id7__")
+      .where(FieldPath.documentId(), "<=", "Aa");
+    expect(await ids(range)).toEqual(["__id12__", "A"]);
+  });
+
+  it("rejects a key order followed by an inequality's implicit order", async () => {
+    const q = db.collection("k").where("key", "!=", 42).orderBy(FieldPath.documentId());
+    await expect(q.get()).rejects.toThrow(/order by clause cannot contain more fields after the key/);
+  });
+
+  it("rejects key equality combined with inequalities on other fields only", async () => {
+    const q = db.collection("k").where("key", "!=", 42).where(FieldPath.documentId(), "==", "doc1");
+    await expect(q.get()).rejects.toThrow(
+      "Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.",
+    );
+  });
+});
+
 describe("value ordering across types", () => {
   it("orders null < booleans < numbers < timestamps < strings < bytes < references < geo points < arrays < maps", async () => {
     await seed("mix", {
@@ -267,15 +323,35 @@ describe("aggregations", () => {
   });
 
   it("sum and average ignore non-numeric values; average of nothing is null", async () => {
+    const agg = db.collection("agg");
+    expect((await agg.aggregate({ total: AggregateField.sum("v") }).get()).data()).toEqual({ total: 3 });
+    expect((await agg.aggregate({ mean: AggregateField.average("w") }).get()).data()).toEqual({ mean: 1.75 });
+    expect((await agg.aggregate({ none: AggregateField.average("missing") }).get()).data()).toEqual({
+      none: null,
+    });
+  });
+
+  it("several aggregations only aggregate documents holding every summed or averaged field", async () => {
+    await seed("books", {
+      a: { pages: 100, year: 1980 },
+      b: { pages: 50, year: 2020 },
+      c: { pages: 150, year: 2021 },
+      d: { pages: 50 },
+    });
     const snap = await db
-      .collection("agg")
+      .collection("books")
       .aggregate({
-        total: AggregateField.sum("v"),
-        mean: AggregateField.average("w"),
-        none: AggregateField.average("missing"),
+        totalPages: AggregateField.sum("pages"),
+        averageYear: AggregateField.average("year"),
+        count: AggregateField.count(),
       })
       .get();
-    expect(snap.data()).toEqual({ total: 3, mean: 1.75, none: null });
+    expect(snap.data()).toEqual({ totalPages: 300, averageYear: 2007, count: 3 });
+  });
+
+  it("more than five aggregations are rejected with production's wording", async () => {
+    const six = Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`c${i}`, AggregateField.count()]));
+    await expect(db.collection("agg").aggregate(six).get()).rejects.toThrow(/maximum number of aggregations/);
   });
 
   it("aggregations respect the query's limit", async () => {

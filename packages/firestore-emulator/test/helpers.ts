@@ -1,3 +1,4 @@
+import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { deleteApp as deleteWebApp, initializeApp as initializeWebApp } from "firebase/app";
 import {
@@ -17,6 +18,21 @@ import { type RunningFirestoreEmulator, startFirestoreEmulator } from "../src/in
 import { firestoreServiceDefinition } from "../src/proto/load.ts";
 
 let appCounter = 0;
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for the executable, which needs a fixed --port). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** An unsigned ID token with these claims, as the Auth emulator and rules-unit-testing mint them. */
+export function unsignedToken(claims: Record<string, unknown>): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${b64({ alg: "none", typ: "JWT" })}.${b64({ iat: 0, exp: 3600, ...claims })}.`;
+}
 
 /** Starts an emulator on a free port for one test file. */
 export function startTestEmulator(projectId: string): Promise<RunningFirestoreEmulator> {

@@ -5,17 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFirestoreEmulator } from "../src/index.ts";
-import { adminFirestore } from "./helpers.ts";
+import { adminFirestore, freePort } from "./helpers.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/firestore-emulator");
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let child: ChildProcess | undefined;
 afterEach(() => {

@@ -1,6 +1,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningFirestoreEmulator } from "../src/index.ts";
+import { bloomFilterMightContain } from "../src/listen/bloom-filter.ts";
 import { callStream, callUnary, clearData, eventually, rawClient, startTestEmulator } from "./helpers.ts";
 
 const PROJECT = "demo-protocol";
@@ -48,7 +49,9 @@ const kinds = (messages: Msg[]) =>
         ? `change:${m.documentChange.document.name.split("/").pop()}[${(m.documentChange.targetIds ?? []).join(",")}]`
         : m.documentDelete
           ? `delete:${m.documentDelete.document.split("/").pop()}`
-          : `remove:${m.documentRemove.document.split("/").pop()}`,
+          : m.filter
+            ? `filter[${m.filter.targetId}]:${m.filter.count}`
+            : `remove:${m.documentRemove.document.split("/").pop()}`,
   );
 
 describe("Listen stream", () => {
@@ -97,14 +100,43 @@ describe("Listen stream", () => {
     await setDoc("r/new", { v: { integerValue: "2" } });
     const second = openListen();
     second.call.write({ database: DB, addTarget: { targetId: 5, resumeToken: token, ...target } });
-    await eventually(() => second.messages.length >= 5);
+    await eventually(() => second.messages.length >= 6);
     expect(kinds(second.messages)).toEqual([
       "ADD[5]",
       "change:new[5]",
       "delete:gone",
+      "filter[5]:2",
       "CURRENT[5]",
       "NO_CHANGE[]",
     ]);
+    second.call.end();
+  });
+
+  it("resuming with an expected count adds the matching names as a bloom filter", async () => {
+    await setDoc("bf/a", { v: { integerValue: "1" } });
+    await setDoc("bf/b", { v: { integerValue: "1" } });
+    const first = openListen();
+    const target = { query: { parent: DOCS, structuredQuery: { from: [{ collectionId: "bf" }] } } };
+    first.call.write({ database: DB, addTarget: { targetId: 3, ...target } });
+    await eventually(() => kinds(first.messages).includes("CURRENT[3]"));
+    const token = first.messages.find((m) => m.targetChange?.targetChangeType === "CURRENT")!.targetChange
+      .resumeToken;
+    first.call.end();
+    const second = openListen();
+    second.call.write({
+      database: DB,
+      addTarget: { targetId: 3, resumeToken: token, expectedCount: { value: 2 }, ...target },
+    });
+    await eventually(() => second.messages.some((m) => m.filter));
+    const { filter } = second.messages.find((m) => m.filter)!;
+    expect(filter.count).toBe(2);
+    const unchanged = filter.unchangedNames;
+    expect(unchanged.hashCount).toBeGreaterThan(0);
+    expect(
+      [`${DOCS}/bf/a`, `${DOCS}/bf/b`].every((n) =>
+        bloomFilterMightContain({ bits: unchanged.bits, hashCount: unchanged.hashCount }, n),
+      ),
+    ).toBe(true);
     second.call.end();
   });
 

@@ -230,6 +230,47 @@ describe("web SDK transactions", () => {
     expect([a.get("balance"), b.get("balance")]).toEqual([6, 4]);
   });
 
+  it("a transaction that only reads some documents commits them as verify writes", async () => {
+    await setDoc(doc(db, "ro/a"), { n: 1 });
+    await setDoc(doc(db, "ro/b"), { n: 2 });
+    const total = await runTransaction(db, async (tx) => {
+      const a = await tx.get(doc(db, "ro/a"));
+      const b = await tx.get(doc(db, "ro/b"));
+      tx.set(doc(db, "ro/sum"), { n: a.get("n") + b.get("n") });
+      return a.get("n") + b.get("n");
+    });
+    expect(total).toBe(3);
+    expect((await getDocFromServer(doc(db, "ro/sum"))).get("n")).toBe(3);
+  });
+
+  it("a read-only document that changed before commit fails its verify, and the retry sees the change", async () => {
+    await setDoc(doc(db, "rv/src"), { n: 1 });
+    const other = adminFirestore(emulator, PROJECT);
+    try {
+      let attempts = 0;
+      await runTransaction(db, async (tx) => {
+        attempts++;
+        const src = await tx.get(doc(db, "rv/src"));
+        if (attempts === 1) await other.db.doc("rv/src").set({ n: 50 });
+        tx.set(doc(db, "rv/copy"), { n: src.get("n") });
+      });
+      expect(attempts).toBe(2);
+      expect((await getDocFromServer(doc(db, "rv/copy"))).get("n")).toBe(50);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("a transaction deleting then updating one document fails with invalid-argument", async () => {
+    await setDoc(doc(db, "du/x"), { n: 1 });
+    await expect(
+      runTransaction(db, async (tx) => {
+        tx.delete(doc(db, "du/x"));
+        tx.update(doc(db, "du/x"), { n: 2 });
+      }),
+    ).rejects.toMatchObject({ code: "invalid-argument" });
+  });
+
   it("a transaction whose read document changed before commit is retried and ends exact", async () => {
     await setDoc(doc(db, "cnt/x"), { n: 0 });
     const other = adminFirestore(emulator, PROJECT);

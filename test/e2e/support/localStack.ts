@@ -20,7 +20,13 @@ export interface LocalStack {
  * Starts the local stack as a person does, and waits until it is ready with the demo graph loaded and
  * the demo sign-in's Auth trigger run. Stops it again if it never gets there.
  */
-export async function startLocalStack(options: { timeoutMs?: number } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  options: {
+    /** Extra environment for scripts/start.ts (e.g. a benchmark's variant flags). */
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
+): Promise<LocalStack> {
   const config = await tempFirebaseConfig();
   const webPort = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "rookery-stack-"));
@@ -32,6 +38,7 @@ export async function startLocalStack(options: { timeoutMs?: number } = {}): Pro
       ROOKERY_FIREBASE_CONFIG: config.path,
       ROOKERY_DATA_DIR: dataDir,
       ROOKERY_WEB_PORT: String(webPort),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

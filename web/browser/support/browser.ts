@@ -1,34 +1,14 @@
-// Headless Chromium from @sparticuz/chromium (shipped inside the npm package: no download), driven by
-// playwright-core, with helpers the tests share: sign-up, sign-in, screenshots.
+// The app's browser tests: headless Chromium from the shared harness (test/browser/support: Chromium from
+// @sparticuz/chromium, driven by playwright-core) and the helpers the tests share: sign-up, sign-in,
+// screenshots.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import chromium from "@sparticuz/chromium";
-import { type Browser, type BrowserContext, type Page, chromium as playwright } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { inject } from "vitest";
 import { repoRoot } from "../../../test/e2e/support/repo.ts";
 
 /** Where the tests save a screenshot of every screen (gitignored). */
 export const SCREENSHOTS = path.join(repoRoot, "web/screenshots");
-
-/** Launches Chromium as this machine allows: no sandbox as root, no calls to Google's servers. */
-export async function launchBrowser(): Promise<Browser> {
-  return playwright.launch({
-    executablePath: await chromium.executablePath(),
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-default-apps",
-      "--disable-features=Translate,MediaRouter,OptimizationHints",
-    ],
-  });
-}
 
 /** A fresh browser profile on the app, desktop-sized unless told otherwise. */
 export async function newContext(
@@ -88,6 +68,44 @@ async function signedIn(page: Page) {
       .catch(() => "");
     throw new Error(`not signed in; the page says:\n${text.slice(0, 500)}`, { cause: error });
   }
+}
+
+/**
+ * A Firestore document's fields as the server holds them (REST, as firebase-admin: past the rules), or
+ * null when there is none: what the app wrote, checked from outside the browser.
+ */
+export async function firestoreDocument(documentPath: string): Promise<Record<string, unknown> | null> {
+  const response = await firestoreGet(documentPath);
+  return response ? plainFields(response as FirestoreDocument) : null;
+}
+
+/** The documents of a Firestore collection, as `firestoreDocument` gives one. */
+export async function firestoreDocuments(collectionPath: string): Promise<Record<string, unknown>[]> {
+  const response = (await firestoreGet(collectionPath)) as { documents?: FirestoreDocument[] } | null;
+  return (response?.documents ?? []).map(plainFields);
+}
+
+type FirestoreDocument = { fields?: Record<string, Record<string, unknown>> };
+
+async function firestoreGet(relativePath: string): Promise<unknown> {
+  const url = `${inject("stack").firestoreUrl}/v1/projects/demo-rookery/databases/(default)/documents/${relativePath}`;
+  const response = await fetch(url, { headers: { Authorization: "Bearer owner" } });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`GET ${relativePath}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Each REST value is `{ stringValue: … }`, `{ timestampValue: … }`, …: keep the value. */
+function plainFields({ fields = {} }: FirestoreDocument): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, Object.values(value)[0]]));
+}
+
+/** A new account's uid, from its Profile link (/u/<uid> until it picks a username). */
+export async function uidOf(page: Page): Promise<string> {
+  const href = await page.getByRole("navigation").getByRole("link", { name: "Profile" }).getAttribute("href");
+  const match = /^\/u\/([A-Za-z0-9]{20,})$/.exec(href ?? "");
+  if (!match?.[1]) throw new Error(`no uid in the Profile link (${href}): the account has a username`);
+  return match[1];
 }
 
 /** The demo account `npm start` creates with the demo graph. */

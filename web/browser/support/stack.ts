@@ -8,6 +8,7 @@ export interface Stack {
   webUrl: string;
   authUrl: string;
   dataConnectUrl: string;
+  firestoreUrl: string;
 }
 
 declare module "vitest" {
@@ -22,6 +23,7 @@ export default async function setup(project: TestProject) {
     webUrl: `http://127.0.0.1:${stack.webPort}/`,
     authUrl: `http://127.0.0.1:${stack.config.ports.auth}`,
     dataConnectUrl: `http://127.0.0.1:${stack.config.ports.dataconnect}`,
+    firestoreUrl: `http://127.0.0.1:${stack.config.ports.firestore}`,
   });
   return stack.stop;
 }

@@ -2,7 +2,8 @@
 // account's row is written by the Auth mirror function a second or two after sign-up; the app does not
 // wait for it: it upserts the row itself (UpsertMe, idempotent with the mirror), so a new account has a
 // working home feed at once. The signed-in screens render only once the row exists (see App), so no
-// post or follow can race ahead of it.
+// post or follow can race ahead of it. The display name typed at sign-up goes to the profile document
+// (profiles/{uid}, the record the profile-sync function mirrors into the row) and to the row at once.
 
 import { getMeRef, updateMyProfile, upsertMe } from "@rookery/dataconnect";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,6 +11,7 @@ import { onAuthStateChanged, type User } from "firebase/auth";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { fetchFromServer, operationKey } from "../data/query.ts";
 import { auth, dataConnect } from "../firebase/client.ts";
+import { writeProfileDocument } from "../profile/profileDocument.ts";
 
 /** The signed-in account's row, as GetMe returns it. */
 export interface Me {
@@ -74,6 +76,9 @@ export function meQuery(user: User) {
     queryFn: async (): Promise<Me> => {
       const pending = chosenDisplayName;
       const chosen = pending && pending.email === user.email?.toLowerCase() ? pending.displayName : null;
+      // First the profile document: the Auth trigger creates it with the email's local part unless it
+      // exists, and the sync function copies whichever version is newest into the row.
+      if (chosen) await writeProfileDocument(user.uid, { displayName: chosen });
       let row = (await fetchFromServer(getMeRef(dataConnect))).user;
       if (!row) {
         await upsertMe(dataConnect, {

@@ -30,6 +30,21 @@ describe("describeError", () => {
     expect(describeError(error)).toBe("That's already done.");
   });
 
+  it("explains the field that failed in a transaction, not the ones rolled back because of it", () => {
+    const error = Object.assign(new Error("x"), {
+      response: {
+        errors: [
+          { message: "(rolled back) query was rolled back because user_update failed", path: ["query"] },
+          {
+            message: 'duplicate key value violates unique constraint "user_username_uidx"',
+            path: ["user_update"],
+          },
+        ],
+      },
+    });
+    expect(describeError(error)).toBe("That's already done.");
+  });
+
   it("never shows an internal message it cannot explain", () => {
     expect(describeError(new Error('{"weird":{"nested":true}}'))).toBe(
       "Something went wrong on our side. Please try again.",

@@ -24,10 +24,15 @@ function errorMessage(error: unknown): string {
   return String((error as { message?: unknown }).message ?? "");
 }
 
-/** The first message of a GraphQL `errors` array, as a Data Connect operation error carries it. */
+/**
+ * The message that says what failed in a GraphQL `errors` array, as a Data Connect operation error
+ * carries it: in a `@transaction`, the fields that were only rolled back because another failed come
+ * first ("(rolled back) …"), so the first other message is the cause.
+ */
 function firstServerMessage(error: unknown): string | undefined {
   const errors = (error as { response?: { errors?: { message?: unknown }[] } }).response?.errors;
-  const message = errors?.[0]?.message;
+  const messages = (errors ?? []).map((e) => e.message).filter((m): m is string => typeof m === "string");
+  const message = messages.find((m) => !m.startsWith("(rolled back)")) ?? messages[0];
   if (typeof message === "string") return stripPrefix(message);
   // HTTP errors carry the server's message inside the SDK's message.
   const text = errorMessage(error);

@@ -1,7 +1,7 @@
 // Offline-first drafts in Firestore (users/{uid}/drafts/{id}, owner-only by firestore.rules): the
 // composer saves what is typed, debounced; the Drafts page lists, resumes, publishes and deletes them.
 import { useEffect, useRef, useState } from "react";
-import { loadFirestore } from "./firestore.ts";
+import { loadFirestore } from "../firebase/firestore.ts";
 
 /** A draft as the app shows it. */
 export interface Draft {

@@ -7,6 +7,7 @@ function item(
 ): FeedItem {
   return {
     id: n.toString(16).padStart(32, "0"),
+    kind: "POST",
     content: `post ${n}`,
     visibility: "PUBLIC",
     createdAt,
@@ -24,6 +25,7 @@ function item(
     replyCount: 0,
     likedByMe: false,
     bookmarkedByMe: false,
+    embed: null,
   };
 }
 

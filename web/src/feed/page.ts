@@ -1,10 +1,11 @@
-// Pages of the feed operations (HomeFeed, GlobalFeed, AuthorFeed). Their rows come from native SQL, so
-// they are validated with the schema the Data Connect client helper owns (dataconnect/client/feed.ts);
-// a page's cursor is its last row's (createdAt, id), the keyset the operations page by.
+// Pages of the operations that answer post cards (HomeFeed, GlobalFeed, AuthorFeed, MyBookmarks). Their
+// rows come from native SQL, so they are validated with the schemas the Data Connect client helper owns
+// (dataconnect/client/feed.ts); a page's cursor is its last row's (time, id), the keyset they page by.
 import { z } from "zod";
-import { FeedItem } from "../../../dataconnect/client/feed.ts";
+import { BookmarkItem, type EmbeddedPost, FeedItem } from "../../../dataconnect/client/feed.ts";
 
-export type { FeedItem };
+export type { EmbeddedPost };
+export { BookmarkItem, FeedItem };
 
 /** Where the next page starts: the variables the feed operations take. */
 export interface FeedCursor {
@@ -19,8 +20,8 @@ export const FIRST_PAGE: FeedCursor = {
 };
 
 /** A validated page and where the next one starts (null when this one was the last). */
-export interface FeedPage {
-  items: FeedItem[];
+export interface FeedPage<Item extends FeedItem = FeedItem> {
+  items: Item[];
   next: FeedCursor | null;
 }
 
@@ -34,10 +35,20 @@ export function feedPage(rows: unknown, limit: number): FeedPage {
   };
 }
 
+/** Validates a MyBookmarks page; it is paged by when each post was bookmarked, newest first. */
+export function bookmarkPage(rows: unknown, limit: number): FeedPage<BookmarkItem> {
+  const items = z.array(BookmarkItem).parse(rows ?? []);
+  const last = items.at(-1);
+  return {
+    items,
+    next: last && items.length >= limit ? { beforeTime: last.bookmarkedAt, beforeId: last.id } : null,
+  };
+}
+
 /** All items of loaded pages in order, without an item twice (a post may move between pages). */
-export function flattenPages(pages: readonly FeedPage[]): FeedItem[] {
+export function flattenPages<Item extends FeedItem>(pages: readonly FeedPage<Item>[]): Item[] {
   const seen = new Set<string>();
-  const items: FeedItem[] = [];
+  const items: Item[] = [];
   for (const page of pages) {
     for (const item of page.items) {
       if (seen.has(item.id)) continue;

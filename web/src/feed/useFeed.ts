@@ -4,8 +4,8 @@ import { authorFeedRef, globalFeedRef, homeFeedRef } from "@rookery/dataconnect"
 import { type InfiniteData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
-import { primeEngagement } from "../posts/engagement.ts";
-import { type FeedCursor, type FeedItem, type FeedPage, FIRST_PAGE, feedPage, flattenPages } from "./page.ts";
+import { engagementOf, primeEngagement } from "../posts/engagement.ts";
+import { type FeedCursor, type FeedPage, FIRST_PAGE, feedPage, flattenPages } from "./page.ts";
 
 /** Which feed: the viewer's home feed, everyone's (explore), or one author's. */
 export type FeedSource = { kind: "home" } | { kind: "explore" } | { kind: "author"; uid: string };
@@ -78,15 +78,4 @@ export function resetFeed(queryClient: ReturnType<typeof useQueryClient>, source
     data ? { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) } : data,
   );
   return queryClient.invalidateQueries({ queryKey: feedKey(source) });
-}
-
-/** A feed row's engagement fields. */
-export function engagementOf(item: FeedItem) {
-  return {
-    liked: item.likedByMe,
-    bookmarked: item.bookmarkedByMe,
-    likeCount: item.likeCount,
-    replyCount: item.replyCount,
-    shareCount: item.shareCount,
-  };
 }

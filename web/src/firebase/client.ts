@@ -17,9 +17,6 @@ export const dataConnect = getDataConnect(app, connectorConfig);
 
 if (config.emulators) {
   connectAuthEmulator(auth, `http://${config.emulators.auth}`, { disableWarnings: true });
-  // "same-origin": the dev server relays Data Connect (web/dev/serialDataConnect.ts).
-  const address =
-    config.emulators.dataConnect === "same-origin" ? location.host : config.emulators.dataConnect;
-  const { host, port } = splitHostPort(address);
+  const { host, port } = splitHostPort(config.emulators.dataConnect);
   connectDataConnectEmulator(dataConnect, host, port);
 }

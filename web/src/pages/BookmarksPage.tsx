@@ -1,12 +1,13 @@
-// Bookmarks: the posts you saved, newest bookmark first, paged by the bookmark's time.
+// Bookmarks: the posts you saved, newest bookmark first, paged by (bookmarkedAt, id).
 
-import { myBookmarksRef, myLikesOnPostsRef } from "@rookery/dataconnect";
+import { myBookmarksRef } from "@rookery/dataconnect";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { fetchFromServer } from "../data/query.ts";
+import { bookmarkPage, FIRST_PAGE, flattenPages } from "../feed/page.ts";
 import { dataConnect } from "../firebase/client.ts";
-import { type Engagement, engagementKey, primeEngagement } from "../posts/engagement.ts";
-import { PostArticle } from "../posts/PostCard.tsx";
+import { engagementOf, primeEngagement } from "../posts/engagement.ts";
+import { PostCard } from "../posts/PostCard.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 
 const LIMIT = 20;
@@ -16,31 +17,14 @@ export function BookmarksPage() {
   const queryClient = useQueryClient();
   const query = useInfiniteQuery({
     queryKey: ["bookmarks"],
-    initialPageParam: "9999-12-31T23:59:59Z",
+    initialPageParam: FIRST_PAGE,
     queryFn: async ({ pageParam }) => {
-      const { bookmarks } = await fetchFromServer(
-        myBookmarksRef(dataConnect, { beforeTime: pageParam, limit: LIMIT }),
-      );
-      const ids = bookmarks.map((b) => b.post.id);
-      const liked = new Set(
-        ids.length
-          ? (await fetchFromServer(myLikesOnPostsRef(dataConnect, { posts: ids }))).likes.map((l) => l.postId)
-          : [],
-      );
-      for (const id of ids) {
-        // MyBookmarks carries no counters: keep the ones a feed already showed.
-        const known = queryClient.getQueryData<Engagement>(engagementKey(id));
-        primeEngagement(queryClient, id, {
-          likeCount: known?.likeCount ?? 0,
-          replyCount: known?.replyCount ?? 0,
-          shareCount: known?.shareCount ?? 0,
-          liked: liked.has(id),
-          bookmarked: true,
-        });
-      }
-      return bookmarks;
+      const data = await fetchFromServer(myBookmarksRef(dataConnect, { ...pageParam, limit: LIMIT }));
+      const page = bookmarkPage(data.bookmarks, LIMIT);
+      for (const item of page.items) primeEngagement(queryClient, item.id, engagementOf(item));
+      return page;
     },
-    getNextPageParam: (last) => (last.length >= LIMIT ? last.at(-1)!.createdAt : undefined),
+    getNextPageParam: (last) => last.next,
   });
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, fetchNextPage, isFetchingNextPage } = query;
@@ -54,7 +38,7 @@ export function BookmarksPage() {
     return () => observer.disconnect();
   }, [hasNextPage, fetchNextPage, isFetchingNextPage]);
 
-  const rows = query.data?.pages.flat() ?? [];
+  const rows = query.data ? flattenPages(query.data.pages) : [];
   return (
     <>
       <h1 className="page-title">Bookmarks</h1>
@@ -67,19 +51,7 @@ export function BookmarksPage() {
       ) : (
         <div role="feed" aria-label="Bookmarks" className="feed" aria-busy={query.isFetching}>
           {rows.map((row, index) => (
-            <PostArticle
-              key={row.post.id}
-              id={row.post.id}
-              author={row.post.author}
-              createdAt={row.post.createdAt}
-              edited={false}
-              content={row.post.content}
-              replyToId={null}
-              quoteOfId={null}
-              engagement={{ liked: false, bookmarked: true, likeCount: 0, replyCount: 0, shareCount: 0 }}
-              position={index + 1}
-              setSize={hasNextPage ? -1 : rows.length}
-            />
+            <PostCard key={row.id} item={row} position={index + 1} setSize={hasNextPage ? -1 : rows.length} />
           ))}
         </div>
       )}

@@ -1,151 +1,121 @@
-// A post's thread: the post, its replies (posts that reply to it) and its comments with their answers.
+// A post's thread at /p/:id: the post it answers (if any), the post, its replies (posts that reply to
+// it, oldest first) and its comments, each with its answers, one level at a time.
 
-import { addComment, deleteComment, myLikesOnPostsRef, postThreadRef, reply } from "@rookery/dataconnect";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { addComment, deleteComment, postCommentsRef, postRepliesRef, reply } from "@rookery/dataconnect";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
 import { useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { Markdown } from "../markdown/Markdown.tsx";
 import { COMMENT_LIMIT, Composer } from "../posts/Composer.tsx";
-import { type Engagement, engagementKey, primeEngagement } from "../posts/engagement.ts";
+import { usePostCard } from "../posts/EmbeddedPost.tsx";
+import { type Engagement, engagementKey, engagementOf, primeEngagement } from "../posts/engagement.ts";
 import { PostArticle } from "../posts/PostCard.tsx";
 import { handleOf, profilePath } from "../profile/handles.ts";
+import { type CommentRow, commentsPage, FIRST_AFTER, repliesPage } from "../thread/pages.ts";
 import { Avatar } from "../ui/Avatar.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 
 const PAGE = 20;
+/** How deep answers indent; deeper answers line up with the last level. */
+const MAX_DEPTH = 3;
 
 /** The thread screen at /p/:id. */
 export function ThreadPage() {
   const { id = "" } = useParams();
-  const [limit, setLimit] = useState(PAGE);
-  const queryClient = useQueryClient();
-  const thread = useQuery({
-    queryKey: ["thread", id, limit],
-    placeholderData: (previous) => previous,
-    queryFn: async () => {
-      const data = await fetchFromServer(postThreadRef(dataConnect, { id, limit }));
-      const post = data.post;
-      if (!post) return null;
-      const ids = [post.id, ...post.replies.map((r) => r.id)];
-      const liked = new Set(
-        (await fetchFromServer(myLikesOnPostsRef(dataConnect, { posts: ids }))).likes.map((l) => l.postId),
-      );
-      const known = (pid: string) => queryClient.getQueryData<Engagement>(engagementKey(pid));
-      primeEngagement(queryClient, post.id, {
-        liked: liked.has(post.id),
-        bookmarked: known(post.id)?.bookmarked ?? false,
-        likeCount: post.stats?.likeCount ?? 0,
-        replyCount: post.stats?.replyCount ?? 0,
-        shareCount: post.stats?.shareCount ?? 0,
-      });
-      for (const r of post.replies) {
-        primeEngagement(queryClient, r.id, {
-          liked: liked.has(r.id),
-          bookmarked: known(r.id)?.bookmarked ?? false,
-          likeCount: known(r.id)?.likeCount ?? 0,
-          replyCount: known(r.id)?.replyCount ?? 0,
-          shareCount: known(r.id)?.shareCount ?? 0,
-        });
-      }
-      return post;
-    },
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["thread", id] });
+  const post = usePostCard(id);
+  const navigate = useNavigate();
+  const card = post.data;
+  // A repost has no thread of its own: show the original's.
+  useEffect(() => {
+    if (card?.kind === "REPOST" && card.repostOfId) navigate(`/p/${card.repostOfId}`, { replace: true });
+  }, [card, navigate]);
 
-  if (thread.isPending) return <Loading label="Loading the post…" />;
-  if (thread.isError)
-    return <ErrorState error={thread.error} retry={() => thread.refetch()} what="this post" />;
-  const post = thread.data;
-  if (!post || post.deletedAt) {
+  if (post.isPending) return <Loading label="Loading the post…" />;
+  if (post.isError) return <ErrorState error={post.error} retry={() => post.refetch()} what="this post" />;
+  if (!card || card.kind === "REPOST") {
     return (
       <>
         <h1 className="page-title">Post</h1>
         <Empty title="This post isn't available">
-          It may have been deleted. <Link to="/">Back to your home feed</Link>
+          It may have been deleted, or its author shares it with their followers only.{" "}
+          <Link to="/">Back to your home feed</Link>
         </Empty>
       </>
     );
   }
-  const engagement = { liked: false, bookmarked: false, likeCount: 0, replyCount: 0, shareCount: 0 };
   return (
     <>
       <h1 className="page-title">Post</h1>
-      <PostArticle
-        id={post.id}
-        author={post.author}
-        createdAt={post.createdAt}
-        edited={!!post.editedAt}
-        content={post.content}
-        replyToId={post.replyToId ?? null}
-        quoteOfId={post.quoteOfId ?? null}
-        engagement={engagement}
-        focused
-      />
+      {card.replyToId ? <ParentPost id={card.replyToId} /> : null}
+      <PostArticle item={card} focused />
       <section aria-labelledby="replies-title" className="thread-section">
         <h2 id="replies-title">Replies</h2>
-        <ReplyBox postId={post.id} onDone={refresh} />
-        {post.replies.length === 0 ? (
-          <p className="muted pad">No replies yet. Start the conversation.</p>
-        ) : (
-          <div className="replies">
-            {post.replies.map((r) => (
-              <PostArticle
-                key={r.id}
-                id={r.id}
-                author={r.author}
-                createdAt={r.createdAt}
-                edited={false}
-                content={r.content}
-                replyToId={null}
-                quoteOfId={null}
-                engagement={engagement}
-              />
-            ))}
-          </div>
-        )}
-        {post.replies.length >= limit ? (
-          <button type="button" className="button" onClick={() => setLimit((l) => l + PAGE)}>
-            Show more replies
-          </button>
-        ) : null}
+        <ReplyBox postId={card.id} />
+        <Replies postId={card.id} />
       </section>
       <section aria-labelledby="comments-title" className="thread-section">
         <h2 id="comments-title">Comments</h2>
-        <CommentBox postId={post.id} label="Add a comment" onDone={refresh} />
-        {post.comments.length === 0 ? (
-          <p className="muted pad">No comments yet.</p>
-        ) : (
-          <ul className="comments" aria-label="Comments">
-            {post.comments.map((c) => (
-              <CommentItem key={c.id} comment={c} postId={post.id} onChange={refresh}>
-                {c.answers.length > 0 ? (
-                  <ul className="answers" aria-label={`Answers to ${c.author.displayName}`}>
-                    {c.answers.map((a) => (
-                      <CommentItem key={a.id} comment={a} postId={post.id} onChange={refresh} nested />
-                    ))}
-                  </ul>
-                ) : null}
-              </CommentItem>
-            ))}
-          </ul>
-        )}
-        {post.comments.length >= limit ? (
-          <button type="button" className="button" onClick={() => setLimit((l) => l + PAGE)}>
-            Show more comments
-          </button>
-        ) : null}
+        <CommentBox postId={card.id} label="Add a comment" />
+        <Comments postId={card.id} parent={null} depth={0} label="Comments" />
       </section>
     </>
   );
 }
 
-function ReplyBox({ postId, onDone }: { postId: string; onDone: () => void }) {
+/** The post a reply answers, above it. */
+function ParentPost({ id }: { id: string }) {
+  const parent = usePostCard(id);
+  if (!parent.data) return null;
+  return (
+    <div className="thread-parent">
+      <PostArticle item={parent.data} />
+    </div>
+  );
+}
+
+/** The replies to a post, oldest first. */
+function Replies({ postId }: { postId: string }) {
+  const queryClient = useQueryClient();
+  const replies = useInfiniteQuery({
+    queryKey: ["replies", postId],
+    initialPageParam: FIRST_AFTER,
+    queryFn: async ({ pageParam }) => {
+      const data = await fetchFromServer(
+        postRepliesRef(dataConnect, { post: postId, ...pageParam, limit: PAGE }),
+      );
+      const page = repliesPage(data._select, PAGE);
+      for (const item of page.items) primeEngagement(queryClient, item.id, engagementOf(item));
+      return page;
+    },
+    getNextPageParam: (last) => last.next,
+  });
+  if (replies.isPending) return <Loading label="Loading replies…" />;
+  if (replies.isError)
+    return <ErrorState error={replies.error} retry={() => replies.refetch()} what="replies" />;
+  const items = replies.data.pages.flatMap((p) => p.items);
+  return (
+    <>
+      {items.length === 0 ? (
+        <p className="muted pad">No replies yet. Start the conversation.</p>
+      ) : (
+        <div className="replies">
+          {items.map((item) => (
+            <PostArticle key={item.id} item={item} />
+          ))}
+        </div>
+      )}
+      <MoreButton list={replies} label="Show more replies" />
+    </>
+  );
+}
+
+function ReplyBox({ postId }: { postId: string }) {
   const queryClient = useQueryClient();
   const toasts = useToasts();
   return (
@@ -160,73 +130,71 @@ function ReplyBox({ postId, onDone }: { postId: string; onDone: () => void }) {
         );
         toasts.info("Your reply is posted.");
         void queryClient.invalidateQueries({ queryKey: ["feed"] });
-        onDone();
+        void queryClient.invalidateQueries({ queryKey: ["GetMe"] });
+        await queryClient.invalidateQueries({ queryKey: ["replies", postId] });
       }}
     />
   );
 }
 
-function CommentBox(props: {
-  postId: string;
-  parent?: string;
-  label: string;
-  autoFocus?: boolean;
-  onDone: () => void;
-}) {
+/** One level of a post's comments: top-level ones (`parent` null) or the answers to `parent`. */
+function Comments(props: { postId: string; parent: string | null; depth: number; label: string }) {
+  const comments = useInfiniteQuery({
+    queryKey: ["comments", props.postId, props.parent],
+    initialPageParam: FIRST_AFTER,
+    queryFn: async ({ pageParam }) => {
+      const vars = { post: props.postId, parent: props.parent, ...pageParam, limit: PAGE };
+      return commentsPage((await fetchFromServer(postCommentsRef(dataConnect, vars)))._select, PAGE);
+    },
+    getNextPageParam: (last) => last.next,
+  });
+  if (comments.isPending) return <Loading label={props.parent ? "Loading answers…" : "Loading comments…"} />;
+  if (comments.isError)
+    return <ErrorState error={comments.error} retry={() => comments.refetch()} what="comments" />;
+  const items = comments.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) return props.parent ? null : <p className="muted pad">No comments yet.</p>;
   return (
-    <Composer
-      label={props.label}
-      submitLabel={props.parent ? "Answer" : "Comment"}
-      placeholder={props.parent ? "Write an answer" : "Write a comment"}
-      limit={COMMENT_LIMIT}
-      autoFocus={props.autoFocus}
-      onSubmit={async (text) => {
-        await addComment(dataConnect, { post: props.postId, content: text, parent: props.parent ?? null });
-        props.onDone();
-      }}
-    />
+    <>
+      <ul className={props.parent ? "answers" : "comments"} aria-label={props.label}>
+        {items.map((c) => (
+          <CommentItem key={c.id} comment={c} postId={props.postId} depth={props.depth} />
+        ))}
+      </ul>
+      <MoreButton list={comments} label={props.parent ? "Show more answers" : "Show more comments"} />
+    </>
   );
 }
 
-interface CommentRow {
-  id: string;
-  content: string;
-  createdAt: string;
-  deletedAt?: string | null;
-  author: { uid: string; username?: string | null; displayName: string; avatarUrl?: string | null };
-}
-
-function CommentItem(props: {
-  comment: CommentRow;
-  postId: string;
-  onChange: () => void;
-  /** An answer: answers are not answered in turn (one level, as the schema checks). */
-  nested?: boolean;
-  children?: React.ReactNode;
-}) {
-  const { comment } = props;
+function CommentItem({ comment, postId, depth }: { comment: CommentRow; postId: string; depth: number }) {
   const me = useUser();
   const toasts = useToasts();
+  const queryClient = useQueryClient();
   const [answering, setAnswering] = useState(false);
+  const name = comment.authorDisplayName ?? "A deleted comment";
+  const author = comment.authorUid ? { uid: comment.authorUid, username: comment.authorUsername } : null;
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["comments", postId] });
   return (
     <li className="comment">
       <div className="comment-body">
-        <Avatar
-          name={comment.author.displayName}
-          uid={comment.author.uid}
-          url={comment.author.avatarUrl}
-          size={32}
-        />
+        {author ? (
+          <Avatar name={name} uid={author.uid} url={comment.authorAvatarUrl} size={32} />
+        ) : (
+          <span className="avatar-placeholder" aria-hidden="true" />
+        )}
         <div className="comment-main">
           <p className="comment-header">
-            <Link to={profilePath(comment.author)} className="author">
-              {comment.author.displayName}
-            </Link>
-            {handleOf(comment.author) ? <span className="handle"> {handleOf(comment.author)}</span> : null}
-            <span className="dot" aria-hidden="true">
-              {" "}
-              ·{" "}
-            </span>
+            {author ? (
+              <>
+                <Link to={profilePath(author)} className="author">
+                  {name}
+                </Link>
+                {handleOf(author) ? <span className="handle"> {handleOf(author)}</span> : null}
+                <span className="dot" aria-hidden="true">
+                  {" "}
+                  ·{" "}
+                </span>
+              </>
+            ) : null}
             <RelativeTime iso={comment.createdAt} />
           </p>
           {comment.deletedAt ? (
@@ -236,24 +204,22 @@ function CommentItem(props: {
           )}
           {!comment.deletedAt ? (
             <div className="comment-actions">
-              {!props.nested ? (
-                <button
-                  type="button"
-                  className="link-button"
-                  aria-expanded={answering}
-                  onClick={() => setAnswering((a) => !a)}
-                >
-                  Answer
-                </button>
-              ) : null}
-              {comment.author.uid === me.uid ? (
+              <button
+                type="button"
+                className="link-button"
+                aria-expanded={answering}
+                onClick={() => setAnswering((a) => !a)}
+              >
+                Answer
+              </button>
+              {comment.authorUid === me.uid ? (
                 <button
                   type="button"
                   className="link-button"
                   onClick={async () => {
                     try {
                       await deleteComment(dataConnect, { id: comment.id });
-                      props.onChange();
+                      await refresh();
                     } catch (error) {
                       toasts.error(`Couldn't delete the comment. ${describeError(error)}`);
                     }
@@ -266,19 +232,63 @@ function CommentItem(props: {
           ) : null}
           {answering ? (
             <CommentBox
-              postId={props.postId}
+              postId={postId}
               parent={comment.id}
-              label={`Answer ${comment.author.displayName}`}
+              label={`Answer ${name}`}
               autoFocus
-              onDone={() => {
-                setAnswering(false);
-                props.onChange();
-              }}
+              onDone={() => setAnswering(false)}
             />
           ) : null}
         </div>
       </div>
-      {props.children}
+      {comment.answerCount > 0 ? (
+        <div className={depth + 1 < MAX_DEPTH ? "nest" : "flat"}>
+          <Comments postId={postId} parent={comment.id} depth={depth + 1} label={`Answers to ${name}`} />
+        </div>
+      ) : null}
     </li>
+  );
+}
+
+function CommentBox(props: {
+  postId: string;
+  parent?: string;
+  label: string;
+  autoFocus?: boolean;
+  onDone?: () => void;
+}) {
+  const queryClient = useQueryClient();
+  return (
+    <Composer
+      label={props.label}
+      submitLabel={props.parent ? "Answer" : "Comment"}
+      placeholder={props.parent ? "Write an answer" : "Write a comment"}
+      limit={COMMENT_LIMIT}
+      autoFocus={props.autoFocus}
+      onSubmit={async (text) => {
+        await addComment(dataConnect, { post: props.postId, content: text, parent: props.parent ?? null });
+        // The new comment's level, and the level above it (whose answer count changed).
+        await queryClient.invalidateQueries({ queryKey: ["comments", props.postId] });
+        props.onDone?.();
+      }}
+    />
+  );
+}
+
+/** "Show more …" under a list that has another page. */
+function MoreButton(props: {
+  list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  label: ReactNode;
+}) {
+  if (!props.list.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="button"
+      disabled={props.list.isFetchingNextPage}
+      onClick={() => props.list.fetchNextPage()}
+    >
+      {props.list.isFetchingNextPage ? "Loading…" : props.label}
+    </button>
   );
 }

@@ -11,7 +11,10 @@ export function ActionBar(props: {
   seed: Omit<Engagement, "myRepostId">;
   author: { displayName: string };
   content: string;
+  /** False: the toggles show disabled (their state is not known yet). */
+  ready?: boolean;
 }) {
+  const waiting = props.ready === false;
   const engagement = useEngagement(props.postId, props.seed);
   const actions = useEngagementActions(props.postId);
   const [quoting, setQuoting] = useState(false);
@@ -30,6 +33,7 @@ export function ActionBar(props: {
           aria-label="Repost"
           aria-pressed={!!engagement.myRepostId}
           aria-busy={actions.busy.has("repost")}
+          disabled={waiting}
           onClick={() => actions.toggleRepost()}
         >
           <Icon path="M7 7h10l-3-3M17 17H7l3 3M17 7v5M7 17v-5" />
@@ -46,6 +50,7 @@ export function ActionBar(props: {
           aria-label="Like"
           aria-pressed={engagement.liked}
           aria-busy={actions.busy.has("like")}
+          disabled={waiting}
           onClick={() => actions.toggleLike()}
         >
           <Icon
@@ -61,6 +66,7 @@ export function ActionBar(props: {
         aria-label="Bookmark"
         aria-pressed={engagement.bookmarked}
         aria-busy={actions.busy.has("bookmark")}
+        disabled={waiting}
         onClick={() => actions.toggleBookmark()}
       >
         <Icon path="M6 4h12v16l-6-4-6 4z" filled={engagement.bookmarked} />

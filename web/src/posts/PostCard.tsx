@@ -1,5 +1,6 @@
-// One post in a feed: author, time, Markdown text, what it replies to, quotes or reposts, and the
-// viewer's actions (reply, repost, quote, like, bookmark; delete for the author).
+// One post (a post card, as every post-returning operation answers it): author, time, Markdown text,
+// what it replies to, quotes or reposts, and the viewer's actions (reply, repost, quote, like,
+// bookmark; delete for the author).
 
 import { deletePost } from "@rookery/dataconnect";
 import { useQueryClient } from "@tanstack/react-query";
@@ -7,8 +8,7 @@ import { type MouseEvent, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
-import type { FeedItem } from "../feed/page.ts";
-import { engagementOf } from "../feed/useFeed.ts";
+import type { EmbeddedPost as Embed, FeedItem } from "../feed/page.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { Markdown } from "../markdown/Markdown.tsx";
 import { handleOf, profilePath } from "../profile/handles.ts";
@@ -16,41 +16,29 @@ import { Avatar } from "../ui/Avatar.tsx";
 import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { ActionBar } from "./ActionBar.tsx";
-import { EmbeddedPost, useOriginalPost } from "./EmbeddedPost.tsx";
-import { type Engagement, engagementKey } from "./engagement.ts";
+import { EmbeddedPost, usePostCard } from "./EmbeddedPost.tsx";
+import { type Engagement, engagementKey, engagementOf } from "./engagement.ts";
 
 /** A feed item as an article; `position`/`setSize` place it in its feed (-1: size unknown). */
 export function PostCard({ item, position, setSize }: { item: FeedItem; position: number; setSize: number }) {
-  if (item.repostOfId && !item.content) {
-    return <RepostCard item={item} position={position} setSize={setSize} />;
-  }
-  const author = { uid: item.authorUid, username: item.authorUsername };
-  return (
-    <PostArticle
-      id={item.id}
-      author={{ ...author, displayName: item.authorDisplayName, avatarUrl: item.authorAvatarUrl }}
-      createdAt={item.createdAt}
-      edited={!!item.editedAt}
-      content={item.content}
-      replyToId={item.replyToId}
-      quoteOfId={item.quoteOfId}
-      engagement={engagementOf(item)}
-      position={position}
-      setSize={setSize}
-    />
-  );
+  if (item.kind === "REPOST") return <RepostCard item={item} position={position} setSize={setSize} />;
+  return <PostArticle item={item} position={position} setSize={setSize} />;
 }
 
-/** A repost shows the original post, with actions on the original. */
+/**
+ * A repost shows the original post, with actions on the original. The row's embed shows it at once;
+ * the toggles wait for the original's own card, which has its counters and the viewer's like and
+ * bookmark (a click before that would act on a guess).
+ */
 function RepostCard({ item, position, setSize }: { item: FeedItem; position: number; setSize: number }) {
-  const original = useOriginalPost(item.repostOfId!);
+  const original = usePostCard(item.repostOfId ?? "", !!item.embed);
   const me = useUser();
   const queryClient = useQueryClient();
   const loaded = !!original.data;
   // The viewer's own repost: the Repost toggle shows pressed and undoes this one.
   useEffect(() => {
-    if (!loaded || item.authorUid !== me.uid) return;
-    queryClient.setQueryData<Engagement>(engagementKey(item.repostOfId!), (e) =>
+    if (!loaded || item.authorUid !== me.uid || !item.repostOfId) return;
+    queryClient.setQueryData<Engagement>(engagementKey(item.repostOfId), (e) =>
       e && !e.myRepostId ? { ...e, myRepostId: item.id } : e,
     );
   }, [loaded, item, me.uid, queryClient]);
@@ -61,65 +49,62 @@ function RepostCard({ item, position, setSize }: { item: FeedItem; position: num
       <Link to={profilePath(reposter)}>{item.authorDisplayName}</Link> reposted
     </p>
   );
-  if (!original.data) {
+  const card = original.data ?? (item.embed && original.data !== null ? cardOf(item.embed) : null);
+  if (!card) {
     return (
       // biome-ignore lint/a11y/noNoninteractiveTabindex: feed articles take focus (ARIA feed pattern)
       <article className="post" aria-posinset={position} aria-setsize={setSize} tabIndex={0}>
         {banner}
-        {original.isError ? (
-          <p className="muted">The original post is no longer available.</p>
-        ) : (
-          <p className="muted">Loading the original post…</p>
-        )}
+        <p className="muted pad">The original post isn't available.</p>
       </article>
     );
   }
-  const post = original.data.post;
   return (
-    <PostArticle
-      id={post.id}
-      author={post.author}
-      createdAt={post.createdAt}
-      edited={!!post.editedAt}
-      content={post.content}
-      replyToId={post.replyToId ?? null}
-      quoteOfId={post.quoteOfId ?? null}
-      engagement={original.data.engagement}
-      banner={banner}
-      position={position}
-      setSize={setSize}
-    />
+    <PostArticle item={card} banner={banner} position={position} setSize={setSize} actionsReady={loaded} />
   );
 }
 
-interface Author {
-  uid: string;
-  username?: string | null;
-  displayName: string;
-  avatarUrl?: string | null;
+/** A post card built from an embed, shown until the original's own card arrives (no counters yet). */
+function cardOf(embed: Embed): FeedItem {
+  return {
+    ...embed,
+    kind: "POST",
+    replyToId: null,
+    repostOfId: null,
+    quoteOfId: null,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    replyCount: 0,
+    likedByMe: false,
+    bookmarkedByMe: false,
+    embed: null,
+  };
 }
 
 /** The article every kind of post renders as. */
 export function PostArticle(props: {
-  id: string;
-  author: Author;
-  createdAt: string;
-  edited: boolean;
-  content: string;
-  replyToId: string | null;
-  quoteOfId: string | null;
-  engagement: ReturnType<typeof engagementOf>;
+  item: FeedItem;
   banner?: React.ReactNode;
   position?: number;
   setSize?: number;
   /** The post a thread page is about: no link to itself, bigger text. */
   focused?: boolean;
+  /** False while the toggles would act on a guess (they show disabled). */
+  actionsReady?: boolean;
 }) {
+  const { item } = props;
   const navigate = useNavigate();
   const me = useUser();
-  const threadPath = `/p/${props.id}`;
-  const nameId = `post-${props.id}-author`;
-  const textId = `post-${props.id}-text`;
+  const threadPath = `/p/${item.id}`;
+  const nameId = `post-${item.id}-author`;
+  const textId = `post-${item.id}-text`;
+  const author = {
+    uid: item.authorUid,
+    username: item.authorUsername,
+    displayName: item.authorDisplayName,
+    avatarUrl: item.authorAvatarUrl,
+  };
 
   // A click on the card's background opens the thread, as people expect; links and buttons keep theirs.
   function open(event: MouseEvent<HTMLElement>) {
@@ -143,42 +128,48 @@ export function PostArticle(props: {
     >
       {props.banner}
       <div className="post-grid">
-        <Link to={profilePath(props.author)} className="avatar-link" tabIndex={-1} aria-hidden="true">
-          <Avatar name={props.author.displayName} uid={props.author.uid} url={props.author.avatarUrl} />
+        <Link to={profilePath(author)} className="avatar-link" tabIndex={-1} aria-hidden="true">
+          <Avatar name={author.displayName} uid={author.uid} url={author.avatarUrl} />
         </Link>
         <div className="post-main">
           <header className="post-header">
-            <Link to={profilePath(props.author)} className="author" id={nameId}>
-              {props.author.displayName}
+            <Link to={profilePath(author)} className="author" id={nameId}>
+              {author.displayName}
             </Link>
-            {handleOf(props.author) ? <span className="handle">{handleOf(props.author)}</span> : null}
+            {handleOf(author) ? <span className="handle">{handleOf(author)}</span> : null}
             <span className="dot" aria-hidden="true">
               ·
             </span>
             {props.focused ? (
-              <RelativeTime iso={props.createdAt} />
+              <RelativeTime iso={item.createdAt} />
             ) : (
               <Link to={threadPath} className="time-link">
-                <RelativeTime iso={props.createdAt} />
+                <RelativeTime iso={item.createdAt} />
               </Link>
             )}
-            {props.edited ? <span className="muted"> · edited</span> : null}
-            {props.author.uid === me.uid ? <DeleteButton postId={props.id} /> : null}
+            {item.editedAt ? <span className="muted"> · edited</span> : null}
+            {item.visibility === "FOLLOWERS" ? <span className="muted"> · followers only</span> : null}
+            {author.uid === me.uid ? <DeleteButton postId={item.id} /> : null}
           </header>
-          {props.replyToId ? (
+          {item.kind === "REPLY" ? (
             <p className="reply-context">
-              <Link to={`/p/${props.replyToId}`}>Replying to a post</Link>
+              {item.replyToId ? (
+                <Link to={`/p/${item.replyToId}`}>Replying to a post</Link>
+              ) : (
+                "Replying to a post that isn't available"
+              )}
             </p>
           ) : null}
           <div id={textId} className={props.focused ? "post-text large" : "post-text"}>
-            <Markdown text={props.content} />
+            <Markdown text={item.content} />
           </div>
-          {props.quoteOfId ? <EmbeddedPost id={props.quoteOfId} /> : null}
+          {item.kind === "QUOTE" ? <EmbeddedPost embed={item.embed} /> : null}
           <ActionBar
-            postId={props.id}
-            seed={props.engagement}
-            author={props.author}
-            content={props.content}
+            postId={item.id}
+            seed={engagementOf(item)}
+            author={author}
+            content={item.content}
+            ready={props.actionsReady ?? true}
           />
         </div>
       </div>

@@ -6,6 +6,8 @@ import { bookmarkPost, deletePost, likePost, repost, unbookmarkPost, unlikePost 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { describeError } from "../data/errors.ts";
+import { insertedId } from "../data/inserted.ts";
+import type { FeedItem } from "../feed/page.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { useToasts } from "../ui/toasts.tsx";
 import { runOptimistic } from "./optimistic.ts";
@@ -19,6 +21,17 @@ export interface Engagement {
   shareCount: number;
   /** The id of the repost the viewer made in this session (so it can be undone). */
   myRepostId: string | null;
+}
+
+/** A post card's engagement fields. */
+export function engagementOf(item: FeedItem): Omit<Engagement, "myRepostId"> {
+  return {
+    liked: item.likedByMe,
+    bookmarked: item.bookmarkedByMe,
+    likeCount: item.likeCount,
+    replyCount: item.replyCount,
+    shareCount: item.shareCount,
+  };
 }
 
 /** The cache key of a post's engagement. */
@@ -124,7 +137,7 @@ export function useEngagementActions(postId: string) {
       return run("repost", {
         key,
         apply: (e: Engagement) => ({ ...e, myRepostId: "pending", shareCount: e.shareCount + 1 }),
-        send: async () => (await repost(dataConnect, { of: postId })).data.post_insert.id as string,
+        send: async () => insertedId((await repost(dataConnect, { of: postId })).data.post_insert),
         settle: (e: Engagement, id) => ({ ...e, myRepostId: id as string }),
       });
     },

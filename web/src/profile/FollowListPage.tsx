@@ -1,8 +1,10 @@
-// Followers and following of a profile, newest first, keyset-paginated by (createdAt, uid).
+// Followers and following of a profile, newest first, keyset-paginated by (createdAt, uid); rows are
+// validated by the Data Connect client helper (dataconnect/client/users.ts).
 
 import { followersRef, followingRef } from "@rookery/dataconnect";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
+import { FIRST_FOLLOW_PAGE, followPage } from "../../../dataconnect/client/users.ts";
 import { useMe } from "../auth/session.tsx";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
@@ -13,10 +15,7 @@ import { profileQuery } from "./ProfilePage.tsx";
 
 const LIMIT = 30;
 
-interface Cursor {
-  beforeTime: string;
-  afterUid: string;
-}
+type FollowCursor = { beforeTime: string; afterUid: string };
 
 /** /u/:handle/followers and /u/:handle/following. */
 export function FollowListPage({ direction }: { direction: "followers" | "following" }) {
@@ -26,28 +25,19 @@ export function FollowListPage({ direction }: { direction: "followers" | "follow
   const profile = useQuery(profileQuery(uid));
   const list = useInfiniteQuery({
     queryKey: ["follows", direction, uid],
-    initialPageParam: { beforeTime: "9999-12-31T23:59:59Z", afterUid: "" } as Cursor,
+    initialPageParam: FIRST_FOLLOW_PAGE as FollowCursor,
     queryFn: async ({ pageParam }) => {
       const vars = { uid, ...pageParam, limit: LIMIT };
-      const rows =
-        direction === "followers"
-          ? (await fetchFromServer(followersRef(dataConnect, vars))).follows.map((f) => ({
-              at: f.createdAt,
-              person: f.follower,
-            }))
-          : (await fetchFromServer(followingRef(dataConnect, vars))).follows.map((f) => ({
-              at: f.createdAt,
-              person: f.followee,
-            }));
-      return rows;
+      const ref =
+        direction === "followers" ? followersRef(dataConnect, vars) : followingRef(dataConnect, vars);
+      return followPage((await fetchFromServer(ref)).follows ?? [], LIMIT);
     },
-    getNextPageParam: (last): Cursor | undefined =>
-      last.length >= LIMIT ? { beforeTime: last.at(-1)!.at, afterUid: last.at(-1)!.person.uid } : undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
   });
   const user = profile.data?.user;
   const name = user?.displayName ?? handle;
   const title = direction === "followers" ? `People following ${name}` : `People ${name} follows`;
-  const rows = list.data?.pages.flat() ?? [];
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <h1 className="page-title">{title}</h1>
@@ -76,7 +66,7 @@ export function FollowListPage({ direction }: { direction: "followers" | "follow
         <Empty title={direction === "followers" ? "No followers yet" : "Not following anyone yet"} />
       ) : (
         <ul className="people" aria-label={title}>
-          {rows.map(({ person }) => (
+          {rows.map((person) => (
             <PersonRow key={person.uid} person={person} showFollow={person.uid !== me.data?.uid} />
           ))}
         </ul>

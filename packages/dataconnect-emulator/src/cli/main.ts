@@ -1,6 +1,9 @@
 // `dataconnect-emulator`: the executable firebase-tools runs as its Data Connect emulator
 // (DATACONNECT_EMULATOR_BINARY_PATH): `dev` serves, `sdk generate` writes the typed SDKs, `build` validates.
+import packageJson from "../../package.json" with { type: "json" };
 import type { RunningEmulator } from "../index.ts";
+import { type EarlyListeners, listenEarly } from "../protocol/early.ts";
+import { formatAddress } from "../protocol/http-server.ts";
 import { createLogger } from "../runtime/log.ts";
 import {
   type BuildOptions,
@@ -19,6 +22,7 @@ const USAGE = `usage: dataconnect-emulator [--logtostderr] [-v=N] <command> [fla
 
 environment:
   DATACONNECT_EVENT_SINK_URLS=url[,url…]  POST a mutationExecuted CloudEvent per connector mutation there
+  DATACONNECT_DB_PROTOCOL=legacy          the statement traffic before issue #10 (for benchmarks only)
 
 commands:
   dev --config_dir=DIR [--listen=HOST:PORT[,HOST:PORT…]] [--enable_output_schema_extensions=true]
@@ -94,13 +98,25 @@ async function runDev(options: DevOptions, unknownFlags: string[], verbosity: nu
     log.warn(`received ${signal} again: exiting without waiting`);
     process.exit(0);
   });
+  // Bound before the engine is even loaded: firebase-tools configures us right after spawning us.
+  let listening: EarlyListeners;
+  try {
+    listening = await listenEarly(options.listen, packageJson.version);
+  } catch (error) {
+    log.error((error as Error).message);
+    return 1;
+  }
+  for (const address of listening.listeners.addresses) {
+    // The official binary's wording; only HTTP is served here (gRPC is for native mobile SDKs).
+    log.info(`Listening on address (HTTP + gRPC): ${formatAddress(address)}`);
+  }
   let emulator: RunningEmulator;
   try {
     // Loaded here, not at the top: `build` (which firebase-tools runs before every start) stays fast.
     const { startDataConnectEmulator, httpEventSink } = await import("../index.ts");
     emulator = await startDataConnectEmulator({
       configDir: options.configDir,
-      listen: options.listen,
+      listening,
       ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
       ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
       standaloneAfterMs: options.standaloneAfterMs,
@@ -109,9 +125,11 @@ async function runDev(options: DevOptions, unknownFlags: string[], verbosity: nu
       outputGeneratedSdk: options.outputGeneratedSdk,
       logger: log,
       mutationEventSinks: eventSinksFromEnv(process.env.DATACONNECT_EVENT_SINK_URLS, httpEventSink),
+      legacyDatabaseProtocol: process.env.DATACONNECT_DB_PROTOCOL === "legacy",
     });
   } catch (error) {
     log.error((error as Error).message);
+    await listening.listeners.close();
     return 1;
   }
   const signal = await shutdown;

@@ -1,27 +1,38 @@
 import { PGlite } from "@electric-sql/pglite";
-import type { Database, Queryable } from "./database.ts";
+import type { Connection, ConnectionSource } from "./connection.ts";
+import type { Database } from "./database.ts";
+import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
 
-/** Opens embedded Postgres (PGlite) persisted in `dataDir`, or in memory without one. */
-export async function openPglite(dataDir?: string): Promise<Database> {
+/**
+ * Opens embedded Postgres (PGlite) persisted in `dataDir`, or in memory without one. PGlite is one
+ * Postgres session, so operations take turns on it (one session; the others wait, with back-pressure).
+ */
+export async function openPglite(dataDir?: string, options: SessionDatabaseOptions = {}): Promise<Database> {
   const pg = await PGlite.create(dataDir ? { dataDir } : {});
   await pg.exec("SET TimeZone = 'UTC'");
-  const wrap = (q: Pick<PGlite, "query" | "exec">): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query<Row>(sql, params as unknown[]);
-      return result.rows;
+  const connection: Connection & { sessionSettings: string } = {
+    sessionSettings: "",
+    async statement(sql, params) {
+      const result = await pg.query(sql, params as unknown[]);
+      return {
+        rows: result.rows as never[],
+        rowCount: result.affectedRows ?? 0,
+        command: result.command ?? "",
+      };
     },
-    async command<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query<Row>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+    async script(sql) {
+      return (await pg.exec(sql)).map((result) => ({ command: result.command ?? "" }));
     },
-    async exec(sql: string) {
-      await q.exec(sql);
-    },
-  });
-  return {
-    ...wrap(pg),
+    inTransaction: () => pg.isInTransaction(),
+  };
+  connection.sessionSettings = await captureSessionSettings(connection);
+  const source: ConnectionSource = {
     description: `pglite (${dataDir ?? "memory"})`,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    maxConnections: 1,
+    acquire: async () => connection,
+    // The only connection cannot be replaced; the session already tried to roll it back.
+    release: () => {},
     close: () => pg.close(),
   };
+  return sessionDatabase(source, options);
 }

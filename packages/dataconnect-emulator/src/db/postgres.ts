@@ -1,5 +1,10 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
-import type { Database, Queryable } from "./database.ts";
+import { RequestError } from "../errors.ts";
+import type { Connection, ConnectionSource } from "./connection.ts";
+import type { Database } from "./database.ts";
+import { inlineParameters } from "./inline-parameters.ts";
+import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
 
 // Return dates and timestamps as Postgres prints them; the engine formats them for the wire itself.
 const RAW_TYPES = [1082, 1114, 1184, 1083, 1266];
@@ -10,61 +15,205 @@ const types = {
   },
 };
 
-/** Connects to a Postgres server by URL (`postgres://user:pass@host:port/db`), with a connection pool. */
+/** Sessions a server gets at most by default (a local Postgres allows 100 connections). */
+export const DEFAULT_MAX_CONNECTIONS = 10;
+/** How long one statement may run on a server before Postgres cancels it (PGlite cannot: see the README). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+// A server whose startup options are ignored (firebase-tools' gateway) gets them as a statement.
+const SESSION_SETTINGS = "SET TimeZone = 'UTC'";
+
+/** How to connect. */
+export interface PostgresOptions extends SessionDatabaseOptions {
+  /** Replaces the URL's database. */
+  database?: string;
+  /** Connections at most (default 10); a single-session server always gets 1. */
+  maxConnections?: number;
+  /** `statement_timeout` of every session, in ms (default 15 s; 0 = none). */
+  statementTimeoutMs?: number;
+  /**
+   * How statements carry their parameters: `"bound"` (extended protocol) or `"inline"` (simple protocol,
+   * literals in the text; see inline-parameters.ts). Default: inline for PGlite behind a wire gateway.
+   */
+  parameters?: "bound" | "inline";
+}
+
+/**
+ * Connects to a Postgres server by URL (`postgres://user:pass@host:port/db`) with a bounded pool. A server
+ * that runs every connection in one shared session (firebase-tools' PGlite gateway) is detected and
+ * gets one connection, so that operations take turns instead of running inside each other's transactions.
+ */
 export async function openPostgres(
   connectionString: string,
-  options: { database?: string } = {},
+  options: PostgresOptions = {},
 ): Promise<Database> {
   const url = new URL(connectionString);
   if (options.database) url.pathname = `/${options.database}`;
-  const pool = new pg.Pool({
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const config: pg.ClientConfig = {
     connectionString: url.toString(),
     types,
-    options: "-c TimeZone=UTC",
-    max: 16,
-  });
-  // An idle client dropped by the server (e.g. firebase-tools stopping its PGlite gateway) must not
-  // become an uncaught exception; the pool replaces it on the next query.
-  pool.on("error", () => {});
+    options: `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`,
+    connectionTimeoutMillis: 10_000,
+  };
   // Fail now, with the server's own message, rather than on the first request.
-  const probe = await pool.connect();
-  probe.release();
-  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query(sql, params as unknown[]);
-      return result.rows as Row[];
-    },
-    async command<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query(sql, params as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
-    },
-    async exec(sql: string) {
-      await client.query(sql);
-    },
-  });
-  return {
-    ...wrap(pool),
-    description: redact(url),
-    async transaction(fn) {
-      const client = await pool.connect();
+  const server = await probeServer(config);
+  const singleSession = server.sharesOneSession;
+  const parameters = options.parameters ?? (server.isPglite ? "inline" : "bound");
+  const maxConnections = singleSession ? 1 : Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+  const pool = new pg.Pool({ ...config, max: maxConnections, idleTimeoutMillis: 30_000 });
+  // An idle client dropped by the server (e.g. firebase-tools stopping its gateway) must not become an
+  // uncaught exception; the pool replaces it on the next acquire.
+  pool.on("error", () => {});
+  const description = redact(url);
+  const connections = new WeakMap<pg.PoolClient, PgConnection>();
+  const source: ConnectionSource = {
+    description,
+    maxConnections,
+    async acquire() {
+      let client: pg.PoolClient;
       try {
-        await client.query("BEGIN");
-        const result = await fn(wrap(client));
-        await client.query("COMMIT");
-        return result;
+        client = await pool.connect();
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
+        throw new RequestError("UNAVAILABLE", `cannot reach Postgres at ${description}: ${messageOf(error)}`);
       }
+      let connection = connections.get(client);
+      if (!connection) {
+        connection = new PgConnection(client, parameters);
+        try {
+          // The shared session outlives our connections: a predecessor may have left a transaction open.
+          if (singleSession) await connection.script(`ROLLBACK; ${SESSION_SETTINGS}`);
+          connection.sessionSettings = await captureSessionSettings(connection);
+        } catch (error) {
+          client.release(true);
+          throw new RequestError(
+            "UNAVAILABLE",
+            `cannot prepare a session on ${description}: ${messageOf(error)}`,
+          );
+        }
+        connections.set(client, connection);
+      }
+      return connection;
+    },
+    release(connection, healthy) {
+      const { client, broken } = connection as PgConnection;
+      client.release(healthy && !broken ? undefined : true);
     },
     close: () => pool.end(),
   };
+  return sessionDatabase(source, options);
+}
+
+/** A pooled `pg` client, with the transaction status Postgres reports after every statement. */
+class PgConnection implements Connection {
+  readonly client: pg.PoolClient;
+  readonly #parameters: "bound" | "inline";
+  /** `I` idle, `T` in a transaction block, `E` in a failed one (ReadyForQuery). */
+  #status = "I";
+  /** The connection reported an error outside any query: it is closed on release. */
+  broken = false;
+  sessionSettings = "";
+
+  constructor(client: pg.PoolClient, parameters: "bound" | "inline") {
+    this.client = client;
+    this.#parameters = parameters;
+    if (parameters === "inline") {
+      this.statementBetween = async <Row>(
+        before: readonly string[],
+        sql: string,
+        params: readonly unknown[],
+        after: readonly string[],
+      ) => {
+        const script = [...before, inlineParameters(sql, params), ...after].join("; ");
+        const results = (await this.client.query(script)) as unknown as pg.QueryResult[];
+        const result = results[before.length]!;
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+      };
+    }
+    // While we hold it, the pool listens no more: an error here must not become an uncaught exception.
+    client.on("error", () => {
+      this.broken = true;
+    });
+    (client as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+      "readyForQuery",
+      (message: { status?: string }) => {
+        if (message.status) this.#status = message.status;
+      },
+    );
+  }
+
+  async statement<Row>(sql: string, params: readonly unknown[]) {
+    if (this.#parameters === "inline") {
+      const result = (await this.client.query(inlineParameters(sql, params))) as pg.QueryResult;
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+    }
+    // Extended protocol always, also without parameters: exactly one statement, never a script.
+    const result = await this.client.query({
+      text: sql,
+      values: params as unknown[],
+      queryMode: "extended",
+    } as pg.QueryConfig);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+  }
+
+  statementBetween?: Connection["statementBetween"];
+
+  async script(sql: string) {
+    const result = (await this.client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(result) ? result : [result]).map((r) => ({ command: r.command }));
+  }
+
+  inTransaction(): boolean {
+    return this.#status !== "I";
+  }
+}
+
+/**
+ * What the server is: whether every connection shares one Postgres session (a value set for one
+ * transaction on one connection is visible on a second one: so on firebase-tools' PGlite gateway, never on
+ * a real server), and whether it is PGlite behind a wire gateway (its `server_version` says so). Also the
+ * first contact, so that a bad URL fails here with the server's own message.
+ */
+async function probeServer(
+  config: pg.ClientConfig,
+): Promise<{ sharesOneSession: boolean; isPglite: boolean }> {
+  const first = new pg.Client(config);
+  first.on("error", () => {});
+  let serverVersion = "";
+  (first as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+    "parameterStatus",
+    (message: { parameterName?: string; parameterValue?: string }) => {
+      if (message.parameterName === "server_version") serverVersion = message.parameterValue ?? "";
+    },
+  );
+  await first.connect();
+  const isPglite = /pglite/i.test(serverVersion);
+  const second = new pg.Client(config);
+  second.on("error", () => {});
+  try {
+    try {
+      await second.connect();
+    } catch {
+      return { sharesOneSession: true, isPglite }; // one connection at most: treat it as one session
+    }
+    // Simple-protocol statements only: the gateway mishandles failed extended-protocol ones.
+    const token = randomUUID().replaceAll("-", "");
+    await first.query(`BEGIN; SELECT set_config('rookery.session_probe', '${token}', true)`);
+    const { rows } = (await second.query(
+      "SELECT current_setting('rookery.session_probe', true) AS v",
+    )) as pg.QueryResult<{ v: string | null }>;
+    await first.query("ROLLBACK");
+    return { sharesOneSession: rows[0]?.v === token, isPglite };
+  } finally {
+    await Promise.allSettled([first.end(), second.end()]);
+  }
 }
 
 function redact(url: URL): string {
   const copy = new URL(url);
   if (copy.password) copy.password = "***";
   return copy.toString();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

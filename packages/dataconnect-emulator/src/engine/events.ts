@@ -2,6 +2,7 @@
 // `onMutationExecuted` functions; no emulator does (firebase-tools #10814). We build the same event
 // and hand it to sinks: callbacks in-process, or HTTP endpoints (`httpEventSink`).
 import type { GraphqlError } from "../errors.ts";
+import { PermanentDeliveryError } from "./event-delivery.ts";
 import type { Caller } from "./types.ts";
 
 /** A `google.firebase.dataconnect.connector.v1.mutationExecuted` CloudEvent, structured mode. */
@@ -26,7 +27,7 @@ export interface MutationExecutedEvent {
   };
 }
 
-/** Receives mutation events; a sink's failure is logged, never the mutation's. */
+/** Receives mutation events; a sink that throws is retried with backoff (see EventDelivery), never failing the mutation. */
 export type MutationEventSink = (event: MutationExecutedEvent) => void | Promise<void>;
 
 /** The event for one executed connector mutation. */
@@ -66,31 +67,31 @@ export function mutationExecutedEvent(init: {
   };
 }
 
-/** A sink that POSTs each event to `url` as `application/cloudevents+json`. */
+/** How long one HTTP delivery may take before it counts as failed (and is retried). */
+const HTTP_SINK_TIMEOUT_MS = 30_000;
+
+/**
+ * A sink that POSTs each event to `url` as `application/cloudevents+json`. Network errors, timeouts, 5xx,
+ * 408 and 429 are worth retrying; any other refusal (4xx) is permanent.
+ */
 export function httpEventSink(url: string): MutationEventSink {
   return async (event) => {
+    let body: string;
+    try {
+      body = JSON.stringify(event);
+    } catch (error) {
+      throw new PermanentDeliveryError(`the event cannot be serialized: ${(error as Error).message}`);
+    }
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/cloudevents+json" },
-      body: JSON.stringify(event),
+      body,
+      signal: AbortSignal.timeout(HTTP_SINK_TIMEOUT_MS),
     });
-    if (!res.ok) throw new Error(`event sink ${url} answered ${res.status}`);
+    await res.body?.cancel();
+    if (res.ok) return;
+    const message = `event sink ${url} answered ${res.status}`;
+    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(message);
+    throw new PermanentDeliveryError(message);
   };
-}
-
-/** Delivers `event` to every sink without waiting on or failing for any of them. */
-export function deliver(
-  sinks: readonly MutationEventSink[],
-  event: MutationExecutedEvent,
-  log: (message: string) => void,
-): void {
-  for (const sink of sinks) {
-    Promise.resolve()
-      .then(() => sink(event))
-      .catch((error: unknown) =>
-        log(
-          `mutation event ${event.operation} not delivered: ${error instanceof Error ? error.message : error}`,
-        ),
-      );
-  }
 }

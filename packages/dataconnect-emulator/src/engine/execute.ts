@@ -3,7 +3,7 @@
 // makes the whole operation one Postgres transaction (spec §4.4–4.5).
 import { type GraphQLObjectType, type GraphQLSchema, printSchema } from "graphql";
 import type { CelScope } from "../cel/evaluate.ts";
-import type { Database, Queryable } from "../db/database.ts";
+import type { Database, Queryable, Session } from "../db/database.ts";
 import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
 import type { ModelCatalog } from "../planner/catalog.ts";
 import { type CollectedField, collectFields, subSelections } from "../planner/collect.ts";
@@ -36,6 +36,10 @@ interface Run {
   cel: CelScope;
   /** Unredacted values of the root fields executed so far: CEL's `response`. */
   response: Record<string, unknown>;
+  /** The database session the whole operation runs on (one at a time per session). */
+  session: Session;
+  /** Whether the operation runs inside one transaction (`@transaction`), so native SQL nests in savepoints. */
+  inTransaction: boolean;
 }
 
 /** A root field that failed: its error, and whether it stops the fields after it. */
@@ -62,23 +66,46 @@ export async function executeOperation(
   });
   const coerced = coerceVariables(env.schema, prepared.operation, inputs);
   if (!coerced.ok) return { data: null, errors: coerced.errors };
-  const response: Record<string, unknown> = {};
-  const run: Run = {
-    env,
-    prepared,
-    variables: coerced.variables,
-    response,
-    cel: {
-      auth: caller.kind === "user" ? caller.auth : null,
-      requestTime,
-      vars: coerced.variables,
-      response,
-      ...(prepared.name ? { operationName: prepared.name } : {}),
-    },
-  };
   const fields = collectFields(prepared.operation.selectionSet, prepared.fragments, coerced.variables);
-  if (prepared.kind === "mutation" && prepared.transaction) return executeInTransaction(run, fields);
-  return executeOneByOne(run, fields);
+  // The whole operation holds one session: its statements (and its transaction) see no other operation's.
+  return withSession(env.db, fields, (session) => {
+    const response: Record<string, unknown> = {};
+    const run: Run = {
+      env,
+      prepared,
+      variables: coerced.variables,
+      response,
+      cel: {
+        auth: caller.kind === "user" ? caller.auth : null,
+        requestTime,
+        vars: coerced.variables,
+        response,
+        ...(prepared.name ? { operationName: prepared.name } : {}),
+      },
+      session,
+      inTransaction: false,
+    };
+    if (prepared.kind === "mutation" && prepared.transaction) return executeInTransaction(run, fields);
+    return executeOneByOne(run, fields);
+  });
+}
+
+/** Fields that never touch the database: an operation made only of them needs no session. */
+const WITHOUT_DATABASE = new Set(["__typename", "_service"]);
+
+const NO_SESSION: Session = new Proxy({} as Session, {
+  get() {
+    throw new Error("this operation was expected not to need the database");
+  },
+});
+
+function withSession<T>(
+  db: Database,
+  fields: CollectedField[],
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  if (fields.every((field) => WITHOUT_DATABASE.has(field.name))) return fn(NO_SESSION);
+  return db.session(fn);
 }
 
 async function executeOneByOne(run: Run, fields: CollectedField[]): Promise<GraphqlResponse> {
@@ -92,7 +119,7 @@ async function executeOneByOne(run: Run, fields: CollectedField[]): Promise<Grap
       continue;
     }
     try {
-      const value = await executeRootField(run, run.env.db, field);
+      const value = await executeRootField(run, field);
       if (!isRedacted(field)) data[field.responseKey] = value;
     } catch (error) {
       const failure = toFailure(error, field);
@@ -111,10 +138,11 @@ async function executeInTransaction(run: Run, fields: CollectedField[]): Promise
   let failedAt = -1;
   let failure: FieldFailure | undefined;
   try {
-    await run.env.db.transaction(async (tx) => {
+    await run.session.transaction(async () => {
+      run.inTransaction = true;
       for (const [i, field] of fields.entries()) {
         try {
-          const value = await executeRootField(run, tx, field);
+          const value = await executeRootField(run, field);
           if (!isRedacted(field)) data[field.responseKey] = value;
         } catch (error) {
           failedAt = i;
@@ -149,9 +177,9 @@ function aborted(field: CollectedField, failing: string): GraphqlError {
   };
 }
 
-/** Resolves one root field on `db`, runs its checks and returns its presented value. */
-async function executeRootField(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
-  const value = await resolveRootField(run, db, field);
+/** Resolves one root field on the operation's session, runs its checks and returns its presented value. */
+async function executeRootField(run: Run, field: CollectedField): Promise<unknown> {
+  const value = await resolveRootField(run, field);
   run.response[field.responseKey] = value;
   const presented = presentRootField(value, field, {
     fragments: run.prepared.fragments,
@@ -169,12 +197,12 @@ async function executeRootField(run: Run, db: Queryable, field: CollectedField):
   return presented.value;
 }
 
-async function resolveRootField(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
-  const { env } = run;
+async function resolveRootField(run: Run, field: CollectedField): Promise<unknown> {
+  const { env, session: db } = run;
   const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
   if (field.name === "_service") return { sdl: env.sdl, schema: printedSchema(env.schema) };
-  if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, db, field);
+  if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, field);
   const def = (root as GraphQLObjectType).getFields()[field.name];
   if (!def) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
   const ctx = new PlanContext({
@@ -190,11 +218,11 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
     case "_select":
     case "_selectFirst": {
       const sql = nativeSelectSql(ctx, args.sql as string, args.params, field.name === "_selectFirst");
-      return readOnly(env, db, (tx) => selectValue(tx, `SELECT ${sql} AS v`, ctx.params.values));
+      return readOnlySelect(run, `SELECT ${sql} AS v`, ctx.params.values);
     }
     case "_execute": {
       const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
-      return inServiceSchema(env, db, async (q) => (await q.command(sql, ctx.params.values)).rowCount);
+      return inServiceSchema(run, async (q) => (await q.command(sql, ctx.params.values)).rowCount);
     }
     case "_executeReturning":
     case "_executeReturningFirst": {
@@ -204,7 +232,7 @@ async function resolveRootField(run: Run, db: Queryable, field: CollectedField):
         args.params,
         field.name.endsWith("First"),
       );
-      return inServiceSchema(env, db, (q) => selectValue(q, sql, ctx.params.values));
+      return inServiceSchema(run, (q) => selectValue(q, sql, ctx.params.values));
     }
   }
   const target = env.catalog.rootField(run.prepared.kind, field.name);
@@ -232,52 +260,55 @@ function printedSchema(schema: GraphQLSchema): string {
 }
 
 /** `query { … }` inside a mutation: reads at this point of the mutation, inside its transaction. */
-async function resolveEmbeddedQuery(run: Run, db: Queryable, field: CollectedField): Promise<unknown> {
+async function resolveEmbeddedQuery(run: Run, field: CollectedField): Promise<unknown> {
   const inner: Run = { ...run, prepared: { ...run.prepared, kind: "query" } };
   const out: Record<string, unknown> = {};
   for (const sub of collectFields(subSelections(field), run.prepared.fragments, run.variables)) {
-    out[sub.responseKey] = await resolveRootField(inner, db, sub);
+    out[sub.responseKey] = await resolveRootField(inner, sub);
   }
   return out;
 }
 
-/** Runs native DML with unqualified names resolving in the service's schema (as `_select` does). */
-async function inServiceSchema<T>(
-  env: ExecutionEnv,
-  db: Queryable,
-  fn: (q: Queryable) => Promise<T>,
-): Promise<T> {
-  const setPath = `SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`;
-  if (db !== env.db) {
-    // Inside the operation's transaction: the setting lasts until it ends, which only helps later native SQL.
-    await db.exec(setPath);
-    return fn(db);
-  }
-  return env.db.transaction(async (tx) => {
-    await tx.exec(setPath);
-    return fn(tx);
-  });
+/** Unqualified names in native SQL resolve in the service's Postgres schema, then `public`. */
+function nativeSearchPath(env: ExecutionEnv): string[] {
+  return [env.model.pgSchema, "public"];
 }
 
-/** Runs `fn` read-only, with unqualified names resolving in the service's schema (native `_select`). */
-async function readOnly<T>(env: ExecutionEnv, db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  const setup = `SET TRANSACTION READ ONLY; SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`;
-  if (db === env.db) {
-    return env.db.transaction(async (tx) => {
-      await tx.exec(setup);
-      return fn(tx);
-    });
+/**
+ * Runs native DML (`_execute*`) with unqualified names resolving in the service's schema. SQL the engine
+ * did not write may change session settings, so the session is reset before the next operation gets it.
+ */
+async function inServiceSchema<T>(run: Run, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  const { session, env } = run;
+  session.markDirty();
+  if (run.inTransaction) {
+    // Inside the operation's transaction: the setting lasts until it ends, which only helps later native SQL.
+    await session.exec(`SET LOCAL search_path TO ${nativeSearchPath(env).map(quoteIdent).join(", ")}`);
+    return fn(session);
   }
-  // Already inside a mutation's transaction: a savepoint scopes the read-only setting.
-  await db.exec("SAVEPOINT native_select");
+  return session.transaction(fn, { searchPath: nativeSearchPath(env) });
+}
+
+/** Runs native `_select*` read-only, with unqualified names resolving in the service's schema. */
+async function readOnlySelect(run: Run, sql: string, params: readonly (string | null)[]): Promise<unknown> {
+  const { session, env } = run;
+  if (!run.inTransaction) {
+    const rows = await session.readOnlyQuery<{ v: unknown }>(sql, params, {
+      searchPath: nativeSearchPath(env),
+    });
+    return jsonValue(rows[0]?.v);
+  }
+  // Inside a mutation's transaction: a savepoint scopes the read-only mode and the search path, and rolling
+  // back to it (a read has nothing to keep) undoes whatever settings the SQL changed.
+  await session.exec(
+    `SAVEPOINT rookery_native_select; SET LOCAL transaction_read_only = on; SET LOCAL search_path TO ${nativeSearchPath(env).map(quoteIdent).join(", ")}`,
+  );
   try {
-    await db.exec(`SET LOCAL search_path TO ${quoteIdent(env.model.pgSchema)}, public`);
-    const result = await fn(db);
-    await db.exec("RELEASE SAVEPOINT native_select");
-    return result;
-  } catch (error) {
-    await db.exec("ROLLBACK TO SAVEPOINT native_select");
-    throw error;
+    return await selectValue(session, sql, params);
+  } finally {
+    await session.exec(
+      "ROLLBACK TO SAVEPOINT rookery_native_select; RELEASE SAVEPOINT rookery_native_select",
+    );
   }
 }
 
@@ -287,7 +318,12 @@ async function selectValue(
   params: readonly (string | null)[],
 ): Promise<unknown> {
   const rows = await db.query<{ v: unknown }>(statement, params);
-  const v = rows[0]?.v ?? null;
+  return jsonValue(rows[0]?.v);
+}
+
+/** A statement's single JSON value (drivers hand `json` either parsed or as text). */
+function jsonValue(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
   return typeof v === "string" ? JSON.parse(v) : v;
 }
 
@@ -299,6 +335,7 @@ const SQLSTATE_CODES: [RegExp, GrpcStatus][] = [
   [/^42/, "INVALID_ARGUMENT"],
   [/^25006$/, "PERMISSION_DENIED"],
   [/^40/, "ABORTED"],
+  [/^57014$/, "DEADLINE_EXCEEDED"], // canceled by statement_timeout
 ];
 
 function toFailure(error: unknown, field: CollectedField): FieldFailure {

@@ -5,6 +5,8 @@ import { buildApiSchema } from "../api/buildApiSchema.ts";
 import { implicitSdl } from "../api/implicitSdl.ts";
 import type { Database } from "../db/database.ts";
 import { RequestError } from "../errors.ts";
+import { graphqlNestsDeeperThan, MAX_GRAPHQL_DEPTH } from "../limits/nesting.ts";
+import { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from "../limits/variables.ts";
 import { readCatalog } from "../migrate/catalog.ts";
 import { planMigration } from "../migrate/planMigration.ts";
 import { ModelCatalog } from "../planner/catalog.ts";
@@ -13,7 +15,9 @@ import { graphqlErrorToCompileErrors } from "../schema/errors.ts";
 import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { PRELUDE } from "../schema/prelude.ts";
 import type { CompileError, ProjectSources, SourceFile } from "../schema/source.ts";
-import { deliver, type MutationEventSink, mutationExecutedEvent } from "./events.ts";
+import { LruCache } from "./document-cache.ts";
+import { EventDelivery } from "./event-delivery.ts";
+import { type MutationEventSink, mutationExecutedEvent } from "./events.ts";
 import { type ExecutionEnv, executeOperation } from "./execute.ts";
 import { type PreparedOperation, prepareDocument } from "./operation.ts";
 import type { ConnectorRequest, GraphqlRequest, GraphqlResponse, Service } from "./types.ts";
@@ -97,28 +101,37 @@ export function compileProject(
 
 /** Brings the database's schema up to the project's, then applies `sql/*.sql` in file-name order. */
 export async function migrate(db: Database, project: CompiledProject): Promise<void> {
-  await db.transaction(async (tx) => {
-    // Unqualified names in @view(sql) and sql/*.sql resolve in the service's schema.
-    await tx.exec(
-      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(project.model.pgSchema)}; SET LOCAL search_path TO ${quoteIdent(project.model.pgSchema)}, public`,
+  const { pgSchema } = project.model;
+  await db.session(async (session) => {
+    // `sql/*.sql` may change session settings: reset them before the session serves requests.
+    session.markDirty();
+    await session.transaction(
+      async (tx) => {
+        await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(pgSchema)}`);
+        const catalog = await readCatalog(tx, pgSchema);
+        for (const statement of planMigration(project.model, catalog)) {
+          try {
+            await tx.exec(statement);
+          } catch (error) {
+            throw new Error(
+              `failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`,
+            );
+          }
+        }
+        for (const file of project.sqlFiles) {
+          try {
+            await tx.exec(file.text);
+          } catch (error) {
+            throw new Error(
+              `failed to apply ${file.path}: ${error instanceof Error ? error.message : error}`,
+            );
+          }
+        }
+      },
+      // Unqualified names in @view(sql) and sql/*.sql resolve in the service's schema; building indexes
+      // on a large table may take longer than a request may.
+      { searchPath: [pgSchema, "public"], statementTimeoutMs: 0 },
     );
-    const catalog = await readCatalog(tx, project.model.pgSchema);
-    for (const statement of planMigration(project.model, catalog)) {
-      try {
-        await tx.exec(statement);
-      } catch (error) {
-        throw new Error(
-          `failed to migrate schema: ${error instanceof Error ? error.message : error}\n  while running: ${statement}`,
-        );
-      }
-    }
-    for (const file of project.sqlFiles) {
-      try {
-        await tx.exec(file.text);
-      } catch (error) {
-        throw new Error(`failed to apply ${file.path}: ${error instanceof Error ? error.message : error}`);
-      }
-    }
   });
 }
 
@@ -136,15 +149,25 @@ export interface ServiceOptions {
   /** Project and location named in mutation events (the emulator ignores them on requests). */
   projectId?: string;
   location?: string;
-  /** Receivers of a CloudEvent per executed connector mutation. */
+  /** Receivers of a CloudEvent per executed connector mutation (delivered by a delivery of this service's own). */
   mutationEventSinks?: readonly MutationEventSink[];
+  /** Delivery shared by every service of an emulator, so reloads do not drop queued events (wins over the sinks). */
+  mutationEvents?: EventDelivery;
+  /** Bounds on every operation's variables (default 1 MiB, 32 levels). */
+  variableLimits?: VariableLimits;
   log?: (message: string) => void;
 }
 
+/** Bytes of ad-hoc documents (as text, weighed ×8 for their syntax trees) kept prepared. */
+const AD_HOC_CACHE_BYTES = 64 * 1024 * 1024;
+/** Tokens an ad-hoc document may have (graphql-js stops parsing there). */
+const MAX_DOCUMENT_TOKENS = 100_000;
+
 /** A service over `db` that executes the project's connectors and ad-hoc GraphQL. */
 export function createService(project: CompiledProject, db: Database, options: ServiceOptions = {}): Service {
-  const sinks = options.mutationEventSinks ?? [];
   const log = options.log ?? ((message: string) => console.error(message));
+  const events = options.mutationEvents ?? new EventDelivery(options.mutationEventSinks ?? [], { log });
+  const variableLimits = options.variableLimits ?? DEFAULT_VARIABLE_LIMITS;
   const env: ExecutionEnv = {
     schema: project.schema,
     model: project.model,
@@ -152,12 +175,13 @@ export function createService(project: CompiledProject, db: Database, options: S
     db,
     sdl: project.model.sdl,
   };
-  const adHoc = new Map<string, PreparedOperation[] | { errors: CompileError[] }>();
+  const adHoc = new LruCache<string, PreparedOperation[] | { errors: CompileError[] }>(AD_HOC_CACHE_BYTES);
 
   return {
     serviceId: project.serviceId,
 
     async executeConnector(request: ConnectorRequest): Promise<GraphqlResponse> {
+      checkVariables(request.variables, variableLimits);
       const operations = project.connectors.get(request.connector);
       if (!operations)
         throw new RequestError(
@@ -180,7 +204,7 @@ export function createService(project: CompiledProject, db: Database, options: S
       // Executed (authorized, variables valid): production emits the event, errors included.
       if (
         operation.kind === "mutation" &&
-        sinks.length > 0 &&
+        events.hasSinks &&
         !(response.data === null && response.errors?.length)
       ) {
         const event = mutationExecutedEvent({
@@ -194,17 +218,23 @@ export function createService(project: CompiledProject, db: Database, options: S
           data: response.data,
           errors: response.errors ?? [],
         });
-        deliver(sinks, event, log);
+        events.publish(event);
       }
       return response;
     },
 
     async executeGraphql(request: GraphqlRequest): Promise<GraphqlResponse> {
+      checkVariables(request.variables, variableLimits);
       let prepared = adHoc.get(request.query);
       if (!prepared) {
+        if (graphqlNestsDeeperThan(request.query, MAX_GRAPHQL_DEPTH)) {
+          throw new RequestError(
+            "INVALID_ARGUMENT",
+            `the document nests deeper than ${MAX_GRAPHQL_DEPTH} levels`,
+          );
+        }
         prepared = prepareAdHoc(project.schema, request.query);
-        if (adHoc.size > 1000) adHoc.clear();
-        adHoc.set(request.query, prepared);
+        adHoc.set(request.query, prepared, request.query.length * 8);
       }
       if (!Array.isArray(prepared)) {
         return {
@@ -231,7 +261,7 @@ function prepareAdHoc(
 ): PreparedOperation[] | { errors: CompileError[] } {
   let document: DocumentNode;
   try {
-    document = parse(new Source(query, "GraphQL request"));
+    document = parse(new Source(query, "GraphQL request"), { maxTokens: MAX_DOCUMENT_TOKENS });
   } catch (error) {
     return { errors: graphqlErrorToCompileErrors(error) };
   }

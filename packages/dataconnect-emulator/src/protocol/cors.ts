@@ -1,17 +1,33 @@
+// What web pages may do. The emulator listens on this machine, and any page a developer opens could send it
+// requests; only the web SDK's endpoints (a connector's executeQuery/executeMutation) are served to
+// browsers, from any origin (the app may run on a Vite dev server, Hosting, a Cloud Workstation). Everything
+// else — the admin endpoints (`:executeGraphql*`, `:impersonate*`, which read and rewrite any data and run
+// any SQL) and `/emulator/*` — is for servers and tools only: a request a browser sent is refused before
+// its body is read, and preflights for them get no CORS headers, so pages can neither call nor read them.
 import type { IncomingHttpHeaders } from "node:http";
+import { isIP } from "node:net";
 
-const ALLOWED_METHODS = "POST, GET, OPTIONS";
+const ALLOWED_METHODS = "POST, OPTIONS";
 // What the web SDK sends, for preflights that do not list their headers.
 const DEFAULT_ALLOWED_HEADERS =
   "Content-Type, X-Goog-Api-Client, X-Client-Version, X-Firebase-Auth-Token, X-Firebase-GMPID, X-Firebase-AppCheck, Authorization";
 
 /**
- * Headers every response carries so browsers on any origin (the web app, the Emulator UI) may read it:
- * the `Origin` is echoed with credentials allowed, since `*` is not valid together with credentials.
+ * Whether a browser sent this request: it carries `Origin` (every cross-origin request, and every
+ * same-origin POST — so also pages that rebound a DNS name to this machine) or a `Sec-Fetch-Site` other
+ * than `none` (a typed-in address). Servers and tools (firebase-tools, firebase-admin, VS Code, curl,
+ * Node's fetch) send neither.
  */
-export function corsHeaders(request: IncomingHttpHeaders): Record<string, string> {
-  const origin = request.origin;
-  if (!origin) return { "Access-Control-Allow-Origin": "*" };
+export function isBrowserRequest(headers: IncomingHttpHeaders): boolean {
+  if (headers.origin !== undefined) return true;
+  const site = headers["sec-fetch-site"];
+  return site !== undefined && site !== "none";
+}
+
+/** Headers of an answer to a browser on a browser-facing endpoint: its origin may read it, with credentials (Cloud Workstations). */
+export function corsHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const origin = headers.origin;
+  if (!origin) return {};
   return {
     "Access-Control-Allow-Origin": origin,
     "Access-Control-Allow-Credentials": "true",
@@ -19,18 +35,43 @@ export function corsHeaders(request: IncomingHttpHeaders): Record<string, string
   };
 }
 
-/** Headers answering an `OPTIONS` preflight: any method we serve, whatever headers were asked for. */
-export function preflightHeaders(request: IncomingHttpHeaders): Record<string, string> {
-  const requested = request["access-control-request-headers"];
-  const headers: Record<string, string> = {
-    ...corsHeaders(request),
+/** Headers answering a preflight for a browser-facing endpoint. */
+export function preflightHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const requested = headers["access-control-request-headers"];
+  const answer: Record<string, string> = {
+    ...corsHeaders(headers),
     "Access-Control-Allow-Methods": ALLOWED_METHODS,
     "Access-Control-Allow-Headers": requested || DEFAULT_ALLOWED_HEADERS,
     "Access-Control-Max-Age": "3600",
   };
-  // Chrome's Private Network Access asks before a public page may call a loopback server.
-  if (request["access-control-request-private-network"] === "true") {
-    headers["Access-Control-Allow-Private-Network"] = "true";
+  // Chrome's Private Network Access asks before a page may call a loopback server. Pages on this machine
+  // or the local network (an app opened on a phone) may; a public site may not.
+  if (headers["access-control-request-private-network"] === "true" && isLocalOrigin(headers.origin)) {
+    answer["Access-Control-Allow-Private-Network"] = "true";
   }
-  return headers;
+  return answer;
+}
+
+/** Whether `origin` is a page on this machine or a private network: localhost, loopback or private addresses. */
+export function isLocalOrigin(origin: string | undefined): boolean {
+  if (!origin) return false;
+  let host: string;
+  try {
+    host = new URL(origin).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) {
+    const [a, b] = host.split(".").map(Number) as [number, number];
+    return (
+      a === 127 ||
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254)
+    );
+  }
+  if (isIP(host) === 6) return host === "::1" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+  return false;
 }

@@ -5,6 +5,8 @@ import type { ConnectorRequest, GraphqlResponse, Service } from "../engine/types
 import { GrpcCode, RequestError } from "../errors.ts";
 import type { Logger } from "../runtime/log.ts";
 import {
+  BodyBudget,
+  BusyError,
   DEFAULT_MAX_BODY_BYTES,
   PayloadTooLargeError,
   parseJsonBody,
@@ -13,7 +15,7 @@ import {
 } from "./body.ts";
 import type { Broadcast } from "./broadcast.ts";
 import type { EmulatorControl } from "./control.ts";
-import { corsHeaders, preflightHeaders } from "./cors.ts";
+import { corsHeaders, isBrowserRequest, preflightHeaders } from "./cors.ts";
 import {
   configureBodySchema,
   connectorBodySchema,
@@ -21,7 +23,7 @@ import {
   impersonateBodySchema,
   parseRequestBody,
 } from "./requests.ts";
-import { methodOf, parseRoute, type Route } from "./routes.ts";
+import { methodOf, parseRoute, type Route, servesBrowsers } from "./routes.ts";
 import type { ServiceHolder } from "./service-holder.ts";
 import { asRequestError, encodeRequestError } from "./status.ts";
 
@@ -31,6 +33,8 @@ export interface HandlerOptions {
   control: EmulatorControl;
   log: Logger;
   maxBodyBytes?: number;
+  /** Bytes of request bodies held at once over all requests (default 256 MiB); past it, 429. */
+  maxBufferedBodyBytes?: number;
 }
 
 type Headers = Record<string, string>;
@@ -44,16 +48,31 @@ export function createRequestHandler(
   options: HandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const budget = new BodyBudget(options.maxBufferedBodyBytes);
   const { log } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
-    const cors = corsHeaders(req.headers);
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, preflightHeaders(req.headers)).end();
-      return 204;
-    }
     const pathname = new URL(req.url ?? "/", "http://emulator").pathname;
     const route = parseRoute(pathname);
+    const forBrowsers = route !== null && servesBrowsers(route);
+    // Only browser-facing endpoints carry CORS headers: other answers stay unreadable to pages.
+    const cors = forBrowsers ? corsHeaders(req.headers) : {};
+    if (!forBrowsers && isBrowserRequest(req.headers)) {
+      // Before the body is read: a page must not be able to drive admin or management endpoints at all.
+      return sendError(
+        res,
+        {},
+        new RequestError(
+          "PERMISSION_DENIED",
+          `${pathname} is not served to web pages (Origin: ${req.headers.origin ?? "none"}): browsers may only call a connector's executeQuery and executeMutation; call it from a server, the Admin SDK or a tool`,
+        ),
+        true,
+      );
+    }
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, forBrowsers ? preflightHeaders(req.headers) : { Allow: "GET, POST, OPTIONS" }).end();
+      return 204;
+    }
     if (!route) {
       return sendError(
         res,
@@ -74,7 +93,9 @@ export function createRequestHandler(
     if (route.kind === "management" && route.endpoint !== "configure") {
       return serveManagementGet(req, res, cors, route.endpoint);
     }
-    const body = parseJsonBody(await readBody(req, maxBodyBytes));
+    const raw = await readBody(req, maxBodyBytes, budget);
+    res.on("close", () => budget.give(raw.length));
+    const body = parseJsonBody(raw);
     if (route.kind === "management") {
       await options.control.configure(parseRequestBody(configureBodySchema, body));
       return sendJson(res, 200, cors, {});
@@ -165,17 +186,15 @@ export function createRequestHandler(
         if (!(error instanceof RequestError)) {
           log.error(`${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
         }
-        const status = sendError(
-          res,
-          corsHeaders(req.headers),
-          requestError,
-          error instanceof PayloadTooLargeError,
-        );
+        const route = parseRoute(new URL(req.url ?? "/", "http://emulator").pathname);
+        const cors = route && servesBrowsers(route) ? corsHeaders(req.headers) : {};
+        const unread = error instanceof PayloadTooLargeError || error instanceof BusyError;
+        const status = sendError(res, cors, requestError, unread);
         log.debug(
           2,
           `${req.method} ${req.url} ${status ?? "-"} ${Date.now() - started}ms: ${requestError.message}`,
         );
-        if (error instanceof PayloadTooLargeError) {
+        if (unread) {
           // The rest of the body is not worth reading: answer, then hang up.
           res.on("finish", () => req.destroy());
         }
@@ -202,15 +221,17 @@ function errorBody(status: keyof typeof GrpcCode, message: string) {
   return { code: GrpcCode[status], message, details: [] };
 }
 
+/** Answers a request-level error; `hangUp` closes the connection after (its body is left unread). */
 function sendError(
   res: ServerResponse,
   cors: Headers,
   error: RequestError,
-  tooLarge = false,
+  hangUp = false,
 ): number | undefined {
   const { httpStatus, body } = encodeRequestError(error);
-  if (tooLarge) return sendJson(res, 413, { ...cors, Connection: "close" }, body);
-  return sendJson(res, httpStatus, cors, body);
+  // A body over the size limit is 413 (RESOURCE_EXHAUSTED in the body), not grpc-gateway's 429.
+  const status = error instanceof PayloadTooLargeError ? 413 : httpStatus;
+  return sendJson(res, status, hangUp ? { ...cors, Connection: "close" } : cors, body);
 }
 
 function sendJson(res: ServerResponse, status: number, headers: Headers, body: unknown): number | undefined {

@@ -61,3 +61,13 @@ function decodeSegment(segment: string): string | null {
     return null;
   }
 }
+
+/**
+ * Whether web pages may call the route: only the web SDK's own endpoints. Admin endpoints and `/emulator/*`
+ * are for servers and tools (see cors.ts).
+ */
+export function servesBrowsers(route: Route): boolean {
+  return (
+    route.kind === "connector" && (route.method === "executeQuery" || route.method === "executeMutation")
+  );
+}

@@ -1,7 +1,7 @@
 import { type LoadedConfig, loadConfigDir } from "../config/load.ts";
 import type { Database } from "../db/database.ts";
 import { openPglite } from "../db/pglite.ts";
-import { openPostgres } from "../db/postgres.ts";
+import { openPostgres, type PostgresOptions } from "../db/postgres.ts";
 import {
   type CompiledProject,
   compileProject,
@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   watchDebounceMs?: number;
   /** Passed to every service created: project/location for events and the mutation event sinks. */
   serviceOptions?: ServiceOptions;
+  /** How databases the runtime opens are used: back-pressure limits, statement timeout, transaction statements. */
+  databaseOptions?: Omit<PostgresOptions, "database" | "maxConnections">;
 }
 
 /** The outcome of (re)loading the config directory: `ok` once the new version is what is served. */
@@ -110,10 +112,11 @@ export class EmulatorRuntime implements EmulatorControl {
     this.#cancelStandalone();
     let database: Database;
     try {
-      database = await openPostgres(
-        withDefaultUser(request.connectionString),
-        request.database ? { database: request.database } : {},
-      );
+      database = await openPostgres(withDefaultUser(request.connectionString), {
+        ...this.#options.databaseOptions,
+        ...(request.database && { database: request.database }),
+        ...(request.maxOpenConnections && { maxConnections: request.maxOpenConnections }),
+      });
     } catch (error) {
       const message = `could not connect to Postgres at ${request.connectionString}: ${messageOf(error)}`;
       this.#log.error(message);
@@ -151,8 +154,12 @@ export class EmulatorRuntime implements EmulatorControl {
       const drained = service
         ? this.#options.services.swap(service)
         : this.#options.services.withdraw(this.#unavailableMessage(this.#lastErrors));
+      const sessions =
+        database.maxSessions === 1
+          ? "one session: operations take turns"
+          : `${database.maxSessions} sessions`;
       this.#log.info(
-        `using database ${database.description}${service ? "" : " (waiting for a schema that compiles)"}`,
+        `using database ${database.description} (${sessions})${service ? "" : " (waiting for a schema that compiles)"}`,
       );
       this.issues.publish([
         { kind: "SQL_CONNECTION", severity: "NOTICE", message: `connected to ${options.connectionString}` },
@@ -166,7 +173,7 @@ export class EmulatorRuntime implements EmulatorControl {
     if (this.#db || this.#stopped) return;
     const where = dataDir ?? "memory";
     this.#log.info(`starting embedded PGlite (${where})`);
-    const database = await openPglite(dataDir);
+    const database = await openPglite(dataDir, this.#options.databaseOptions);
     await this.serveDatabase(database, {
       owned: true,
       connectionString: database.description,

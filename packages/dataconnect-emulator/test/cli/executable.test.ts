@@ -31,6 +31,18 @@ afterAll(async () => {
   for (const temp of temps) await temp.remove();
 });
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 function start(args: string[], options?: Parameters<typeof spawnChild>[1]): Child {
   const child = spawnChild(args, options);
   children.push(child);
@@ -80,6 +92,36 @@ describe("dataconnect-emulator dev", () => {
       child.kill("SIGTERM");
       expect(await child.exited).toBe(0);
       expect(Date.now() - stopping).toBeLessThan(5000);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("listens before loading the engine: info answers at once, and a configure sent then completes once compiled and migrated", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const gateway: PostgresGateway = await startPostgresGateway();
+    try {
+      const child = start([
+        "--logtostderr",
+        "dev",
+        `--listen=127.0.0.1:${port}`,
+        `--config_dir=${config.dir}`,
+        "--standalone_after_ms=600000",
+      ]);
+      await eventually(() => portOpen(port), 30_000);
+      // As firebase-tools does, the moment the port is open: configure, then info.
+      const configured = postJson(`${base}/emulator/configure`, {
+        connectionString: gateway.url,
+        database: "fdcdb",
+        serviceId: "svc",
+      });
+      expect((await fetch(`${base}/emulator/info`)).status).toBe(200);
+      expect(await configured).toEqual({ status: 200, body: {} });
+      expect((await listNotes(base)).body).toEqual({ data: { notes: [] } });
+      const listening = child.output.indexOf("Listening on address");
+      expect(listening).toBeGreaterThanOrEqual(0);
+      expect(child.output.indexOf('loaded service "svc"')).toBeGreaterThan(listening);
     } finally {
       await gateway.stop();
     }

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { onMutationExecuted } from "firebase-functions/dataconnect";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EventDelivery } from "../../src/engine/event-delivery.ts";
 import { httpEventSink, type MutationExecutedEvent } from "../../src/engine/events.ts";
 import { anonymousCaller, type EngineFixture, engine, user } from "../support/engine.ts";
 
@@ -107,15 +108,24 @@ describe("mutation events", () => {
     });
   });
 
-  it("a failing sink never fails the mutation", async () => {
+  it("a failing sink never fails the mutation; its event is retried, then dropped and logged", async () => {
     const logs: string[] = [];
+    let attempts = 0;
     const failing = await engine(SCHEMA, OPS, [], {
-      mutationEventSinks: [() => Promise.reject(new Error("sink down"))],
-      log: (m) => logs.push(m),
+      mutationEvents: new EventDelivery(
+        [
+          () => {
+            attempts++;
+            return Promise.reject(new Error("sink down"));
+          },
+        ],
+        { maxAttempts: 3, baseDelayMs: 5, log: (m) => logs.push(m) },
+      ),
     });
     const res = await failing.mutate("AddNote", { body: "still saved" }, user("dan"));
     expect(res.errors).toBeUndefined();
     await until(() => logs.length === 1);
-    expect(logs[0]).toMatch(/AddNote not delivered: sink down/);
+    expect(attempts).toBe(3);
+    expect(logs[0]).toMatch(/mutation event AddNote \(.*\) dropped after 3 attempts: sink down/);
   });
 });

@@ -2,72 +2,25 @@
 // emulator.test.ts and the SDK suites): routing, CORS, bodies, identity, error encoding, robustness.
 import net from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ConnectorRequest, GraphqlRequest, Service } from "../../src/engine/types.ts";
-import { type GraphqlError, RequestError, UNAUTHORIZED_MESSAGE } from "../../src/errors.ts";
-import { Broadcast } from "../../src/protocol/broadcast.ts";
-import type { EmulatorControl, Issue } from "../../src/protocol/control.ts";
-import { createRequestHandler } from "../../src/protocol/handler.ts";
-import { type HttpListeners, listenAll } from "../../src/protocol/http-server.ts";
-import type { ConfigureRequest } from "../../src/protocol/requests.ts";
-import { ServiceHolder } from "../../src/protocol/service-holder.ts";
-import { silentLogger } from "../../src/runtime/log.ts";
+import { RequestError, UNAUTHORIZED_MESSAGE } from "../../src/errors.ts";
+import { CONNECTOR, type RecordingServer, recordingServer, SERVICE } from "./support/recording.ts";
 import { emulatorIdToken } from "./support/tokens.ts";
 
-const CONNECTOR = "/v1/projects/demo/locations/us-central1/services/svc/connectors/main";
-const SERVICE = "/v1/projects/demo/locations/us-central1/services/svc";
-
-let calls: (ConnectorRequest | GraphqlRequest)[] = [];
-let failWith: unknown;
-const recordingService: Service = {
-  serviceId: "svc",
-  async executeConnector(request) {
-    calls.push(request);
-    if (failWith) throw failWith;
-    return { data: { op: request.operationName } };
-  },
-  async executeGraphql(request) {
-    calls.push(request);
-    if (failWith) throw failWith;
-    return { data: { ok: true }, errors: [] };
-  },
-};
-
-const configured: ConfigureRequest[] = [];
-const control: EmulatorControl = {
-  info: () => ({ version: "test", services: [{ serviceId: "svc", connectionString: "pg" }] }),
-  async configure(request) {
-    if (request.connectionString === "postgres://fail") throw new Error("connection refused");
-    configured.push(request);
-  },
-  issues: new Broadcast<Issue[]>([]),
-  errors: new Broadcast<GraphqlError[]>([]),
-  serviceId: () => "svc",
-};
-
-const holder = new ServiceHolder("not ready yet");
-let listeners: HttpListeners;
+let server: RecordingServer;
 let base: string;
+let holder: RecordingServer["holder"];
+let calls: RecordingServer["calls"];
+let configured: RecordingServer["configured"];
 
 beforeAll(async () => {
-  listeners = await listenAll(
-    createRequestHandler({ services: holder, control, log: silentLogger, maxBodyBytes: 1024 * 1024 }),
-    [{ host: "127.0.0.1", port: 0 }],
-  );
-  base = listeners.addresses[0]!.url;
+  server = await recordingServer({ maxBodyBytes: 1024 * 1024 });
+  ({ base, holder, calls, configured } = server);
 });
-afterAll(() => listeners.close());
-beforeEach(async () => {
-  calls = [];
-  failWith = undefined;
-  await holder.swap(recordingService);
-});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+  server.post(path, body, headers);
 
 describe("connector endpoints", () => {
   it("runs executeQuery as the signed-out user without an auth header", async () => {
@@ -241,14 +194,14 @@ describe("request validation", () => {
 
 describe("errors from the core", () => {
   it("encodes a RequestError with its gRPC status", async () => {
-    failWith = new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE);
+    server.failWith = new RequestError("PERMISSION_DENIED", UNAUTHORIZED_MESSAGE);
     const res = await post(`${CONNECTOR}:executeQuery`, { operationName: "A" });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ code: 7, message: UNAUTHORIZED_MESSAGE, details: [] });
   });
 
   it("answers any other thrown error with 500 INTERNAL and its message", async () => {
-    failWith = new Error("kaboom");
+    server.failWith = new Error("kaboom");
     const res = await post(`${CONNECTOR}:executeQuery`, { operationName: "A" });
     expect(res.status).toBe(500);
     expect(await res.json()).toMatchObject({ code: 13, message: "kaboom" });
@@ -336,7 +289,7 @@ describe("management endpoints", () => {
     const reader = res.body!.getReader();
     const next = async () => JSON.parse(new TextDecoder().decode((await reader.read()).value));
     expect(await next()).toEqual({ result: { errors: [] } });
-    control.errors.publish([{ message: "bad", extensions: { code: "INVALID_ARGUMENT" } }]);
+    server.control.errors.publish([{ message: "bad", extensions: { code: "INVALID_ARGUMENT" } }]);
     expect(await next()).toEqual({
       result: { errors: [{ message: "bad", extensions: { code: "INVALID_ARGUMENT" } }] },
     });
@@ -347,7 +300,7 @@ describe("management endpoints", () => {
     const res = await fetch(`${base}/emulator/stream_issues`);
     const reader = res.body!.getReader();
     await reader.read();
-    control.issues.publish([{ kind: "FILE_RELOAD", severity: "NOTICE", message: "reloaded" }]);
+    server.control.issues.publish([{ kind: "FILE_RELOAD", severity: "NOTICE", message: "reloaded" }]);
     const chunk = JSON.parse(new TextDecoder().decode((await reader.read()).value));
     expect(chunk).toEqual({
       result: { issues: [{ kind: "FILE_RELOAD", severity: "NOTICE", message: "reloaded" }] },
@@ -362,7 +315,7 @@ describe("management endpoints", () => {
 
 describe("robustness", () => {
   it("keeps serving after garbage, half-sent and aborted requests", async () => {
-    const port = listeners.addresses[0]!.port;
+    const port = server.port;
     await rawSend(port, "NOT HTTP AT ALL\r\n\r\n");
     await rawSend(
       port,

@@ -3,6 +3,7 @@ import { type Micros, microsFromTimestamp, timestampFromMicros } from "../model/
 import { encodeDocument, type StoredDocument } from "../model/document.ts";
 import type { ProtoDocument, ProtoStatus, ProtoTarget, ProtoTimestamp } from "../proto/types.ts";
 import type { CommitEvent, Database } from "../store/database.ts";
+import { bloomFilterOf, type ProtoBloomFilter } from "./bloom-filter.ts";
 import { resumeTokenFor, timeOfResumeToken } from "./resume-token.ts";
 import {
   applyCommit,
@@ -25,6 +26,7 @@ export interface ListenResponse {
   documentChange?: { document: ProtoDocument; targetIds: number[]; removedTargetIds: number[] };
   documentDelete?: { document: string; removedTargetIds: number[]; readTime: ProtoTimestamp };
   documentRemove?: { document: string; removedTargetIds: number[]; readTime: ProtoTimestamp };
+  filter?: { targetId: number; count: number; unchangedNames?: ProtoBloomFilter };
 }
 
 interface ActiveTarget {
@@ -43,10 +45,17 @@ export class ListenSession {
   private readonly send: (response: ListenResponse) => void;
   private readonly targets = new Map<number, ActiveTarget>();
   private readonly unsubscribe: () => void;
+  private readonly authorize: (target: TargetSpec) => void;
 
-  constructor(db: Database, send: (response: ListenResponse) => void) {
+  /** `authorize` throws (PERMISSION_DENIED) for a target the client may not listen to. */
+  constructor(
+    db: Database,
+    send: (response: ListenResponse) => void,
+    authorize: (target: TargetSpec) => void = () => {},
+  ) {
     this.db = db;
     this.send = send;
+    this.authorize = authorize;
     this.unsubscribe = db.subscribe((event) => this.onCommit(event));
   }
 
@@ -58,6 +67,8 @@ export class ListenSession {
     try {
       if (this.targets.has(id)) throw invalidArgument(`Target id ${id} is already in use on this stream.`);
       spec = parseTarget(this.db.id, target);
+      // A forbidden target is removed with its PERMISSION_DENIED; the stream stays open.
+      this.authorize(spec);
       if (target.resumeToken?.length) since = timeOfResumeToken(target.resumeToken);
       else if (target.readTime) since = microsFromTimestamp(target.readTime);
     } catch (error) {
@@ -76,6 +87,7 @@ export class ListenSession {
         ? [...results.values()].map((doc) => ({ type: "upsert", doc }))
         : diffResults(this.db, targetResults(this.db, spec, since), results);
     this.sendDeltas(new Map([[id, deltas]]), now);
+    if (since !== undefined) this.sendExistenceFilter(id, spec, results, target.expectedCount?.value);
     const token = resumeTokenFor(now);
     this.send({
       targetChange: {
@@ -86,6 +98,29 @@ export class ListenSession {
       },
     });
     this.sendSnapshot(now);
+  }
+
+  /**
+   * After resuming a target, production states how many documents match now, so a client whose cache
+   * holds more (documents deleted while it was away) can tell. With the client's `expected_count` it
+   * also sends the names that match as a bloom filter, so the client can drop exactly the stale ones
+   * instead of re-running the query. Multi-document targets have no count the clients check.
+   */
+  private sendExistenceFilter(
+    id: number,
+    spec: TargetSpec,
+    results: ReadonlyMap<string, StoredDocument>,
+    expectedCount: number | undefined,
+  ): void {
+    if (spec.kind === "documents" && spec.paths.size !== 1) return;
+    const names = [...results.values()].map((d) => d.name);
+    this.send({
+      filter: {
+        targetId: id,
+        count: names.length,
+        ...(spec.kind === "query" && expectedCount ? { unchangedNames: bloomFilterOf(names) } : {}),
+      },
+    });
   }
 
   /** Removes a target and acknowledges it with REMOVE. */

@@ -1,5 +1,5 @@
 import { invalidArgument } from "../errors.ts";
-import { compareUtf8 } from "./strings.ts";
+import { compareSegments } from "./segments.ts";
 
 /** A database: `projects/{projectId}/databases/{databaseId}`. */
 export interface DatabaseId {
@@ -75,7 +75,7 @@ export function assertSameDatabase(expected: DatabaseId, actual: DatabaseId, nam
 }
 
 /** Why Firestore rejects an id: empty, `.`/`..`, or reserved `__...__`. */
-function validateSegment(segment: string, name: string): void {
+export function validateSegment(segment: string, name: string): void {
   if (segment === "") throw invalidArgument(`Resource name "${name}" has an empty path segment.`);
   if (segment === "." || segment === "..") throw invalidArgument(`Resource id "${segment}" is not allowed.`);
   if (
@@ -96,11 +96,11 @@ export function documentName(db: DatabaseId, path: string): string {
   return path === "" ? `${databaseName(db)}/documents` : `${databaseName(db)}/documents/${path}`;
 }
 
-/** Firestore's document order: segment by segment, UTF-8 byte order, shorter prefix first. */
+/** Firestore's document order: segment by segment (see `compareSegments`), shorter prefix first. */
 export function comparePaths(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareUtf8(a[i]!, b[i]!);
+    const c = compareSegments(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return a.length - b.length;

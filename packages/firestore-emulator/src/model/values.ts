@@ -1,3 +1,4 @@
+import { compareSegments } from "./segments.ts";
 import { compareUtf8 } from "./strings.ts";
 
 /** A Firestore value, decoded from `google.firestore.v1.Value` into a closed union. */
@@ -105,13 +106,13 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return sign(a.length - b.length);
 }
 
-/** References compare by path segments, then length. */
+/** References compare by path segments (numeric ids first), then length. */
 export function compareReferences(a: string, b: string): number {
   const x = a.split("/");
   const y = b.split("/");
   const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) {
-    const c = compareUtf8(x[i]!, y[i]!);
+    const c = compareSegments(x[i]!, y[i]!);
     if (c !== 0) return c;
   }
   return sign(x.length - y.length);

@@ -48,6 +48,8 @@ export interface ProtoFieldTransform {
 export interface ProtoWrite {
   update?: ProtoDocument;
   delete?: string;
+  /** Checks the precondition only (transactions: documents read but not written). */
+  verify?: string;
   transform?: { document?: string; fieldTransforms?: ProtoFieldTransform[] };
   updateMask?: { fieldPaths?: string[] };
   updateTransforms?: ProtoFieldTransform[];

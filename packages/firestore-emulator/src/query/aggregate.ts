@@ -18,7 +18,9 @@ export function parseAggregations(q: ProtoStructuredAggregationQuery): Aggregati
   const list = q.aggregations ?? [];
   if (list.length === 0) throw invalidArgument("An aggregation query needs at least one aggregation.");
   if (list.length > MAX_AGGREGATIONS)
-    throw invalidArgument(`At most ${MAX_AGGREGATIONS} aggregations are allowed.`);
+    throw invalidArgument(
+      `The query requested ${list.length} aggregations, but the maximum number of aggregations is ${MAX_AGGREGATIONS}.`,
+    );
   const aliases = new Set<string>();
   return list.map((a, i) => {
     const alias = a.alias || `field_${i + 1}`;
@@ -73,11 +75,18 @@ function average(values: readonly Value[]): Value {
   return { kind: "double", value: total / numbers.length };
 }
 
-/** Computes every aggregation over a query's results. */
+/**
+ * Computes every aggregation over a query's results. As in production, where sums and averages are
+ * served from an index over their fields, only documents holding every summed or averaged field are
+ * aggregated, by every aggregation of the request (a `count()` next to `sum("x")` counts documents
+ * with `x`).
+ */
 export function aggregate(
   aggregations: readonly Aggregation[],
-  docs: readonly StoredDocument[],
+  all: readonly StoredDocument[],
 ): Map<string, Value> {
+  const fields = aggregations.flatMap((a) => (a.kind === "count" ? [] : [a.field]));
+  const docs = all.filter((d) => fields.every((f) => getField(d.fields, f) !== undefined));
   const out = new Map<string, Value>();
   for (const a of aggregations) {
     if (a.kind === "count") {

@@ -38,16 +38,12 @@ function matchesFieldFilter(f: Extract<Filter, { kind: "field" }>, doc: StoredDo
   switch (f.op) {
     case "ARRAY_CONTAINS":
       return actual.kind === "array" && actual.values.some((v) => valuesEqual(v, f.value));
-    case "ARRAY_CONTAINS_ANY":
-      return (
-        actual.kind === "array" &&
-        f.value.kind === "array" &&
-        actual.values.some((v) =>
-          (f.value as Extract<Value, { kind: "array" }>).values.some((w) => valuesEqual(v, w)),
-        )
-      );
+    case "ARRAY_CONTAINS_ANY": {
+      const wanted = matchableOperands(f.value);
+      return actual.kind === "array" && actual.values.some((v) => wanted.some((w) => valuesEqual(v, w)));
+    }
     case "IN":
-      return f.value.kind === "array" && f.value.values.some((w) => valuesEqual(actual, w));
+      return matchableOperands(f.value).some((w) => valuesEqual(actual, w));
     case "NOT_IN":
       // A null in the list matches nothing; documents whose value is null never match.
       if (f.value.kind !== "array" || f.value.values.some((w) => w.kind === "null")) return false;
@@ -55,12 +51,22 @@ function matchesFieldFilter(f: Extract<Filter, { kind: "field" }>, doc: StoredDo
     case "NOT_EQUAL":
       // `!=` crosses types but excludes null values (and, like every filter, missing fields).
       return actual.kind !== "null" && compareValues(actual, f.value) !== 0;
+    case "EQUAL":
+      // Equality only matches values of the same type order (3 and 3.0 are both numbers).
+      return typeOrder(actual) === typeOrder(f.value) && compareValues(actual, f.value) === 0;
     default:
-      // Range and equality filters only match values of the same type order (3 and 3.0 are both numbers).
+      // Ranges: the same type order, and NaN is not less or greater than anything.
+      if (isNaNValue(actual) || isNaNValue(f.value)) return false;
       return (
         typeOrder(actual) === typeOrder(f.value) && matchesComparison(f.op, compareValues(actual, f.value))
       );
   }
+}
+
+/** The operands of `in`/`array-contains-any` that can match: null and NaN never equal a stored value. */
+function matchableOperands(operand: Value): readonly Value[] {
+  if (operand.kind !== "array") return [];
+  return operand.values.filter((w) => w.kind !== "null" && !isNaNValue(w));
 }
 
 function matchesComparison(op: string, c: number): boolean {

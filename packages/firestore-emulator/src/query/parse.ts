@@ -1,10 +1,16 @@
 import { invalidArgument } from "../errors.ts";
 import { decodeValue } from "../model/codec.ts";
 import { type FieldPath, formatFieldPath, isKeyPath, parseFieldPath } from "../model/field-path.ts";
-import { assertSameDatabase, type DatabaseId, parseResourceName } from "../model/path.ts";
+import { assertSameDatabase, type DatabaseId, parseResourceName, validateSegment } from "../model/path.ts";
 import { compareUtf8 } from "../model/strings.ts";
 import type { Value } from "../model/values.ts";
-import type { ProtoCursor, ProtoFieldReference, ProtoFilter, ProtoStructuredQuery } from "../proto/types.ts";
+import type {
+  ProtoCursor,
+  ProtoFieldReference,
+  ProtoFilter,
+  ProtoStructuredQuery,
+  ProtoValue,
+} from "../proto/types.ts";
 import type { Bound, FieldOperator, Filter, OrderBy, Query, UnaryOperator } from "./model.ts";
 
 const FIELD_OPERATORS = new Set<string>([
@@ -43,9 +49,10 @@ function parseFieldFilter(f: NonNullable<ProtoFilter["fieldFilter"]>): Filter {
   const op = f.op ?? "";
   if (!FIELD_OPERATORS.has(op)) throw invalidArgument(`Unsupported field filter operator "${op}".`);
   if (!f.value) throw invalidArgument(`The filter on "${formatFieldPath(field)}" has no value.`);
-  const value = decodeValue(f.value);
   const operator = op as FieldOperator;
-  if (operator === "IN" || operator === "NOT_IN" || operator === "ARRAY_CONTAINS_ANY") {
+  const isList = operator === "IN" || operator === "NOT_IN" || operator === "ARRAY_CONTAINS_ANY";
+  const value = isList ? decodeOperandList(f.value) : decodeValue(f.value);
+  if (isList) {
     if (value.kind !== "array" || value.values.length === 0) {
       throw invalidArgument(`A filter with ${operator} requires a non-empty array value.`);
     }
@@ -55,6 +62,15 @@ function parseFieldFilter(f: NonNullable<ProtoFilter["fieldFilter"]>): Filter {
   }
   if (isKeyPath(field)) validateKeyFilter(operator, value);
   return { kind: "field", field, op: operator, value };
+}
+
+/**
+ * The operand of `in`/`not-in`/`array-contains-any`: a list whose elements may themselves be arrays
+ * (`in [1, [1, 2]]` matches a field equal to `[1, 2]`). Only stored values forbid nested arrays.
+ */
+function decodeOperandList(p: ProtoValue): Value {
+  if (p.arrayValue === undefined) return decodeValue(p);
+  return { kind: "array", values: (p.arrayValue.values ?? []).map((v) => decodeValue(v)) };
 }
 
 function validateKeyFilter(op: FieldOperator, value: Value): void {
@@ -125,6 +141,34 @@ export function normalizeOrderBy(explicit: readonly OrderBy[], filter: Filter | 
   return out;
 }
 
+/** Whether the filter tree has an equality filter on the document key. */
+function hasKeyEquality(filter: Filter | undefined): boolean {
+  if (!filter) return false;
+  if (filter.kind === "composite") return filter.filters.some(hasKeyEquality);
+  return filter.kind === "field" && filter.op === "EQUAL" && isKeyPath(filter.field);
+}
+
+/**
+ * Production's rules for the key in ordered queries: nothing may be ordered after `__name__`, and an
+ * equality on the key cannot be combined with inequalities on other fields alone.
+ */
+function validateKeyOrdering(orderBy: readonly OrderBy[], filter: Filter | undefined): void {
+  const keyAt = orderBy.findIndex((o) => isKeyPath(o.field));
+  if (keyAt >= 0 && keyAt < orderBy.length - 1) {
+    throw invalidArgument("order by clause cannot contain more fields after the key");
+  }
+  const inequalities = inequalityFields(filter);
+  if (
+    hasKeyEquality(filter) &&
+    inequalities.some((f) => !isKeyPath(f)) &&
+    !inequalities.some((f) => isKeyPath(f))
+  ) {
+    throw invalidArgument(
+      "Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.",
+    );
+  }
+}
+
 function parseCursor(
   c: ProtoCursor | undefined,
   orderBy: readonly OrderBy[],
@@ -168,6 +212,7 @@ export function parseQuery(db: DatabaseId, parentName: string, q: ProtoStructure
   if (collectionId === "" && !allDescendants)
     throw invalidArgument("A collection query needs a collection id.");
   if (collectionId.includes("/")) throw invalidArgument(`Invalid collection id "${collectionId}".`);
+  if (collectionId !== "") validateSegment(collectionId, collectionId);
   if (q.findNearest) throw invalidArgument("Vector search (find_nearest) is not supported by this emulator.");
   const filter = q.where ? parseFilter(q.where) : undefined;
   const explicit: OrderBy[] = (q.orderBy ?? []).map((o) => {
@@ -178,6 +223,7 @@ export function parseQuery(db: DatabaseId, parentName: string, q: ProtoStructure
     return { field: fieldOf(o.field, "An order by clause"), descending: dir === "DESCENDING" };
   });
   const orderBy = normalizeOrderBy(explicit, filter);
+  validateKeyOrdering(orderBy, filter);
   const limit = q.limit ? nonNegativeInt(q.limit.value ?? 0, "limit") : undefined;
   return {
     parent: parent.segments.join("/"),

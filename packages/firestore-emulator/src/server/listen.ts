@@ -5,6 +5,7 @@ import { ListenSession } from "../listen/session.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTarget } from "../proto/types.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf } from "./request-context.ts";
 import { grpcError } from "./rpc.ts";
 
 interface ListenRequest {
@@ -27,11 +28,16 @@ export function listenHandler(core: EmulatorCore) {
       if (ended) return;
       try {
         if (!session) {
+          const { caller } = contextOf(call.metadata);
           const db = databaseFromName(core, request.database);
           database = databaseName(db.id);
-          session = new ListenSession(db, (response) => {
-            if (!ended) call.write(response);
-          });
+          session = new ListenSession(
+            db,
+            (response) => {
+              if (!ended) call.write(response);
+            },
+            (target) => core.gate.authorizeTarget(caller, db, target),
+          );
         } else if (request.database && request.database !== database) {
           throw invalidArgument("A Listen stream serves one database.");
         }

@@ -29,10 +29,13 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
+        context,
       ) => {
         rejectExplain(req);
+        const { caller } = context;
         const { db } = resolveResource(core, req.parent);
         const query = parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {});
+        core.gate.authorizeQuery(caller, db, query);
         const { value, readTime, transaction } = await db.runQuery(query, consistencyOf(req));
         const time = timestampFromMicros(readTime);
         // A projection of only `__name__` returns documents without fields.
@@ -59,12 +62,15 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
+        context,
       ) => {
         rejectExplain(req);
+        const { caller } = context;
         const { db } = resolveResource(core, req.parent);
         const spec = req.structuredAggregationQuery ?? {};
         const aggregations = parseAggregations(spec);
         const query = parseQuery(db.id, req.parent ?? "", spec.structuredQuery ?? {});
+        core.gate.authorizeQuery(caller, db, query);
         const { value, readTime, transaction } = await db.runQuery(query, consistencyOf(req));
         write({
           result: { aggregateFields: encodeFields(aggregate(aggregations, value)) },
@@ -74,12 +80,18 @@ export function queryHandlers(core: EmulatorCore) {
       },
     ),
 
-    PartitionQuery: unary(async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }) => {
-      const { db } = resolveResource(core, req.parent);
-      parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {});
-      // Firestore may return fewer partitions than asked; none means "one partition: everything".
-      return { partitions: [], nextPageToken: "" };
-    }),
+    PartitionQuery: unary(
+      async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }, context) => {
+        const { db } = resolveResource(core, req.parent);
+        core.gate.authorizeQuery(
+          context.caller,
+          db,
+          parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {}),
+        );
+        // Firestore may return fewer partitions than asked; none means "one partition: everything".
+        return { partitions: [], nextPageToken: "" };
+      },
+    ),
 
     ExecutePipeline: serverStream(async () => {
       throw new FirestoreError(Code.UNIMPLEMENTED, "Pipelines are not supported by the Firestore emulator.");

@@ -1,5 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import { toStatus } from "../errors.ts";
+import { contextOf, type RequestContext, runInRequest } from "./request-context.ts";
 
 /** Turns any thrown value into a gRPC status object (FirestoreErrors keep their code). */
 export function grpcError(error: unknown): Partial<grpc.StatusObject> {
@@ -8,34 +9,57 @@ export function grpcError(error: unknown): Partial<grpc.StatusObject> {
   return { code: status.code, details: status.details };
 }
 
+/** What a transport knows about a call besides its request: its metadata (headers). */
+export interface IncomingCall {
+  readonly metadata: grpc.Metadata;
+}
+
+/**
+ * A handler's transport-independent body, attached to the gRPC handler as `rpc` so that other
+ * transports (REST) run exactly the same code, inside the same request context.
+ */
+export type Rpc =
+  | { readonly kind: "unary"; run(request: unknown, call: IncomingCall): Promise<unknown> }
+  | {
+      readonly kind: "serverStream";
+      run(request: unknown, call: IncomingCall, write: (response: unknown) => void): Promise<void>;
+    };
+
+/**
+ * Runs `fn` in the request context of `call`: its caller is decoded once, here (a malformed
+ * `authorization` rejects with UNAUTHENTICATED), for the handler, its rules checks and commit events.
+ */
+function inRequest<T>(call: IncomingCall, fn: (context: RequestContext) => Promise<T> | T): Promise<T> {
+  return Promise.resolve().then(() => {
+    const context = contextOf(call.metadata);
+    return runInRequest(context, () => fn(context));
+  });
+}
+
 /** A unary handler from an async function; a throw becomes that call's status, never a crash. */
-export function unary<Req, Res>(
-  fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
-) {
-  return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
-    Promise.resolve()
-      .then(() => fn(call.request, call))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(grpcError(error)),
-      );
+export function unary<Req, Res>(fn: (request: Req, context: RequestContext) => Promise<Res> | Res) {
+  const run = (request: Req, call: IncomingCall): Promise<Res> =>
+    inRequest(call, (context) => fn(request, context));
+  const handler = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
+    run(call.request, call).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(grpcError(error)),
+    );
   };
+  return Object.assign(handler, { rpc: { kind: "unary", run } as Rpc });
 }
 
 /** A server-streaming handler: `fn` yields responses through `write`; a throw ends the call with a status. */
 export function serverStream<Req, Res>(
-  fn: (
-    request: Req,
-    write: (response: Res) => void,
-    call: grpc.ServerWritableStream<Req, Res>,
-  ) => Promise<void>,
+  fn: (request: Req, write: (response: Res) => void, context: RequestContext) => Promise<void>,
 ) {
-  return (call: grpc.ServerWritableStream<Req, Res>): void => {
-    Promise.resolve()
-      .then(() => fn(call.request, (r) => call.write(r), call))
-      .then(
-        () => call.end(),
-        (error: unknown) => call.emit("error", grpcError(error)),
-      );
+  const run = (request: Req, call: IncomingCall, write: (response: Res) => void): Promise<void> =>
+    inRequest(call, (context) => fn(request, write, context));
+  const handler = (call: grpc.ServerWritableStream<Req, Res>): void => {
+    run(call.request, call, (r) => call.write(r)).then(
+      () => call.end(),
+      (error: unknown) => call.emit("error", grpcError(error)),
+    );
   };
+  return Object.assign(handler, { rpc: { kind: "serverStream", run } as Rpc });
 }

@@ -4,9 +4,10 @@ import { invalidArgument, toStatus } from "../errors.ts";
 import { encodeValue, timestampFromMicros } from "../model/codec.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTransactionOptions, ProtoWrite, ProtoWriteResult } from "../proto/types.ts";
-import type { CommitResult, Database } from "../store/database.ts";
+import type { CommitGuard, CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf, type RequestContext, runInRequest } from "./request-context.ts";
 import { grpcError, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
@@ -23,9 +24,14 @@ function commitResponse(result: CommitResult) {
   };
 }
 
-async function commitWrites(db: Database, writes: ProtoWrite[] | undefined, transaction?: Uint8Array) {
+async function commitWrites(
+  db: Database,
+  writes: ProtoWrite[] | undefined,
+  transaction: Uint8Array | undefined,
+  guard: CommitGuard | undefined,
+) {
   const mutations = (writes ?? []).map((w) => parseWrite(db.id, w));
-  return db.commit(mutations, transaction);
+  return db.commit(mutations, transaction, guard);
 }
 
 interface WriteRequest {
@@ -45,6 +51,7 @@ let streamCounter = 0;
 function writeStream(core: EmulatorCore) {
   return (call: grpc.ServerDuplexStream<WriteRequest, object>): void => {
     let db: Database | undefined;
+    let context: RequestContext | undefined;
     const streamId = `stream-${++streamCounter}`;
     let counter = 0;
     let queue: Promise<void> = Promise.resolve();
@@ -60,6 +67,7 @@ function writeStream(core: EmulatorCore) {
         if (ended) return;
         try {
           if (!db) {
+            context = contextOf(call.metadata);
             db = databaseFromName(core, request.database);
             if (request.writes?.length)
               throw invalidArgument("The first Write request must be a handshake without writes.");
@@ -69,7 +77,15 @@ function writeStream(core: EmulatorCore) {
           if (request.database && request.database !== databaseName(db.id)) {
             throw invalidArgument("A Write stream serves one database.");
           }
-          const result = await commitWrites(db, request.writes);
+          const [target, writer] = [db, context!];
+          const result = await runInRequest(writer, () =>
+            commitWrites(
+              target,
+              request.writes,
+              undefined,
+              core.gate.commitGuard(writer.caller, target, false),
+            ),
+          );
           if (!ended) call.write({ streamToken: token(), ...commitResponse(result) });
         } catch (error) {
           fail(error);
@@ -96,13 +112,17 @@ function writeStream(core: EmulatorCore) {
 /** Handlers for Commit, BatchWrite, BeginTransaction, Rollback and the Write stream. */
 export function writeHandlers(core: EmulatorCore) {
   return {
-    Commit: unary(async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }) => {
-      const db = databaseFromName(core, req.database);
-      return commitResponse(await commitWrites(db, req.writes, req.transaction));
-    }),
+    Commit: unary(
+      async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }, { caller }) => {
+        const db = databaseFromName(core, req.database);
+        const guard = core.gate.commitGuard(caller, db, Boolean(req.transaction?.length));
+        return commitResponse(await commitWrites(db, req.writes, req.transaction, guard));
+      },
+    ),
 
-    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }) => {
+    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }, { caller }) => {
       const db = databaseFromName(core, req.database);
+      core.gate.requireAdmin(caller, db, "Batch writes require admin authentication.");
       const mutations = (req.writes ?? []).map((w) => parseWrite(db.id, w));
       const outcomes = await db.batchWrite(mutations);
       return {

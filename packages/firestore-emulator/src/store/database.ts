@@ -38,6 +38,8 @@ export interface ReadResult<T> {
 export interface CommitEvent {
   readonly commitTime: Micros;
   readonly changes: readonly DocumentChange[];
+  /** Set when the emulator's clear endpoint deleted everything (listeners see it; triggers do not). */
+  readonly reason?: "clear";
 }
 
 /** The result of a commit. */
@@ -45,6 +47,17 @@ export interface CommitResult {
   readonly commitTime: Micros;
   readonly outcomes: readonly MutationOutcome[];
 }
+
+/**
+ * A check of a commit's effect before it is applied (security rules): every written path with the
+ * document before and after the commit, the commit time, and the state after the whole commit.
+ * Throwing rejects the commit and nothing is applied.
+ */
+export type CommitGuard = (commit: {
+  readonly commitTime: Micros;
+  readonly writes: readonly { path: string; before: StoredDocument | null; after: StoredDocument | null }[];
+  readonly after: (path: string) => StoredDocument | null;
+}) => void;
 
 /** Tunables of a database. */
 export interface DatabaseOptions {
@@ -208,7 +221,11 @@ export class Database {
    * Commits mutations atomically, inside a transaction when `transactionId` is given. Locks the
    * written documents first, then applies every mutation or none.
    */
-  async commit(mutations: readonly Mutation[], transactionId?: Uint8Array): Promise<CommitResult> {
+  async commit(
+    mutations: readonly Mutation[],
+    transactionId?: Uint8Array,
+    guard?: CommitGuard,
+  ): Promise<CommitResult> {
     const tx = transactionId?.length ? this.transactions.get(transactionId) : undefined;
     if (tx?.readOnly) {
       this.finish(tx, "done", "");
@@ -226,7 +243,7 @@ export class Database {
           "Transaction aborted: a document matching one of its queries changed.",
         );
       }
-      const result = this.applyNow(mutations);
+      const result = this.applyNow(mutations, guard);
       if (tx) this.finish(tx, "done", "");
       return result;
     } catch (error) {
@@ -244,18 +261,24 @@ export class Database {
   }
 
   /** Applies mutations synchronously at a fresh commit time (the caller holds the locks). */
-  private applyNow(mutations: readonly Mutation[]): CommitResult {
+  private applyNow(mutations: readonly Mutation[], guard?: CommitGuard): CommitResult {
     const commitTime = this.clock.next();
     const working = new Map<string, StoredDocument | null>();
     const before = new Map<string, StoredDocument | null>();
     const outcomes: MutationOutcome[] = [];
     for (const m of mutations) {
       if (!before.has(m.path)) before.set(m.path, this.store.get(m.path));
-      const current = working.has(m.path) ? working.get(m.path)! : before.get(m.path)!;
-      const outcome = applyMutation(m, current, commitTime);
+      const writtenEarlier = working.has(m.path);
+      const current = writtenEarlier ? working.get(m.path)! : before.get(m.path)!;
+      const outcome = applyMutation(m, current, commitTime, writtenEarlier);
       working.set(m.path, outcome.after);
       outcomes.push(outcome);
     }
+    guard?.({
+      commitTime,
+      writes: [...working].map(([path, after]) => ({ path, before: before.get(path) ?? null, after })),
+      after: (path) => (working.has(path) ? working.get(path)! : this.store.get(path)),
+    });
     const changes: DocumentChange[] = [];
     for (const [path, after] of working) {
       const prior = before.get(path) ?? null;
@@ -357,7 +380,7 @@ export class Database {
     for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
     const commitTime = this.clock.next();
     this.store.clear();
-    if (changes.length > 0) this.publish({ commitTime, changes });
+    if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
   }
 
   /** Loads documents as they are (import), without notifying anyone. */

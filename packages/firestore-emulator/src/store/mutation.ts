@@ -21,9 +21,12 @@ export interface Precondition {
   readonly updateTime?: Micros;
 }
 
-/** A validated write: `set` replaces, `patch` changes masked paths, `transform` only transforms. */
+/**
+ * A validated write: `set` replaces, `patch` changes masked paths, `transform` only transforms,
+ * `verify` only checks its precondition (a transaction's read that was not written).
+ */
 export interface Mutation {
-  readonly kind: "set" | "patch" | "delete" | "transform";
+  readonly kind: "set" | "patch" | "delete" | "transform" | "verify";
   readonly path: string;
   readonly name: string;
   readonly fields: Fields;
@@ -80,8 +83,9 @@ function checkTransformPaths(transforms: readonly { field: FieldPath }[]): void 
 
 /** Validates a wire Write against the request's database. */
 export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
-  const chosen = [w.update, w.delete, w.transform].filter((x) => x !== undefined).length;
-  if (chosen !== 1) throw invalidArgument("A write must set exactly one of update, delete or transform.");
+  const chosen = [w.update, w.delete, w.transform, w.verify].filter((x) => x !== undefined).length;
+  if (chosen !== 1)
+    throw invalidArgument("A write must set exactly one of update, delete, transform or verify.");
   const precondition: Precondition | undefined = w.currentDocument
     ? {
         ...(w.currentDocument.exists !== undefined ? { exists: w.currentDocument.exists } : {}),
@@ -90,35 +94,38 @@ export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
           : {}),
       }
     : undefined;
-  let transforms = (w.updateTransforms ?? []).map(parseTransform);
+  /** A mutation of one named document that sets no fields of its own. */
+  const fieldless = (
+    kind: "verify" | "delete" | "transform",
+    name: string,
+    transforms: Mutation["transforms"],
+  ) => {
+    const path = parseDocumentNameIn(db, name);
+    return {
+      kind,
+      path,
+      name: documentName(db, path),
+      fields: new Map(),
+      mask: [],
+      transforms,
+      precondition,
+    };
+  };
+  const transforms = (w.updateTransforms ?? []).map(parseTransform);
+  if (w.verify !== undefined) {
+    if (transforms.length > 0 || w.updateMask) throw invalidArgument("A verify write cannot change fields.");
+    return fieldless("verify", w.verify, transforms);
+  }
   if (w.delete !== undefined) {
     if (transforms.length > 0) throw invalidArgument("A delete cannot carry transforms.");
-    const path = parseDocumentNameIn(db, w.delete);
-    return {
-      kind: "delete",
-      path,
-      name: documentName(db, path),
-      fields: new Map(),
-      mask: [],
-      transforms,
-      precondition,
-    };
+    return fieldless("delete", w.delete, transforms);
   }
   if (w.transform !== undefined) {
-    const path = parseDocumentNameIn(db, w.transform.document ?? "");
-    transforms = (w.transform.fieldTransforms ?? []).map(parseTransform);
-    if (transforms.length === 0)
+    const fieldTransforms = (w.transform.fieldTransforms ?? []).map(parseTransform);
+    if (fieldTransforms.length === 0)
       throw invalidArgument("A transform write needs at least one field transform.");
-    checkTransformPaths(transforms);
-    return {
-      kind: "transform",
-      path,
-      name: documentName(db, path),
-      fields: new Map(),
-      mask: [],
-      transforms,
-      precondition,
-    };
+    checkTransformPaths(fieldTransforms);
+    return fieldless("transform", w.transform.document ?? "", fieldTransforms);
   }
   const update = w.update!;
   const path = parseDocumentNameIn(db, update.name ?? "");
@@ -136,16 +143,29 @@ export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
   };
 }
 
-/** Checks a precondition with Firestore's codes: NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION. */
-export function checkPrecondition(m: Mutation, current: StoredDocument | null): void {
+/**
+ * Checks a precondition with Firestore's codes: NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION. When
+ * an earlier write of the same request produced `current`, a failing precondition contradicts the
+ * request itself, which Firestore rejects as INVALID_ARGUMENT (e.g. `[delete d, update d]`).
+ */
+export function checkPrecondition(m: Mutation, current: StoredDocument | null, writtenEarlier = false): void {
   const p = m.precondition;
   if (!p) return;
-  if (p.exists === true && !current)
-    throw new FirestoreError(Code.NOT_FOUND, `No document to update: ${m.name}`);
-  if (p.exists === false && current)
-    throw new FirestoreError(Code.ALREADY_EXISTS, `Document already exists: ${m.name}`);
+  const fail = (
+    code: typeof Code.NOT_FOUND | typeof Code.ALREADY_EXISTS | typeof Code.FAILED_PRECONDITION,
+    message: string,
+  ) => {
+    if (writtenEarlier) {
+      throw invalidArgument(
+        `The precondition of a write to ${m.name} cannot hold: an earlier write in the same request changed the document.`,
+      );
+    }
+    throw new FirestoreError(code, message);
+  };
+  if (p.exists === true && !current) fail(Code.NOT_FOUND, `No document to update: ${m.name}`);
+  if (p.exists === false && current) fail(Code.ALREADY_EXISTS, `Document already exists: ${m.name}`);
   if (p.updateTime !== undefined && current?.updateTime !== p.updateTime) {
-    throw new FirestoreError(
+    fail(
       Code.FAILED_PRECONDITION,
       `The stored version of ${m.name} does not match the required base version (update_time precondition failed).`,
     );
@@ -160,8 +180,12 @@ export function applyMutation(
   m: Mutation,
   current: StoredDocument | null,
   commitTime: Micros,
+  writtenEarlier = false,
 ): MutationOutcome {
-  checkPrecondition(m, current);
+  checkPrecondition(m, current, writtenEarlier);
+  if (m.kind === "verify") {
+    return { after: current, changed: false, updateTime: undefined, transformResults: [] };
+  }
   if (m.kind === "delete") {
     return { after: null, changed: current !== null, updateTime: undefined, transformResults: [] };
   }

@@ -1,0 +1,268 @@
+// The product's firestore.rules, tested the way Firebase developers test rules: with
+// @firebase/rules-unit-testing against our Firestore engine. Every rule has a test that tries to break in.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
+import firebase from "firebase/compat/app";
+import "firebase/compat/firestore";
+import { setLogLevel } from "firebase/firestore";
+import { afterAll, beforeAll, beforeEach, describe, it } from "vitest";
+import {
+  type RunningFirestoreEmulator,
+  startFirestoreEmulator,
+} from "../../packages/firestore-emulator/src/index.ts";
+import { repoRoot } from "./support/repo.ts";
+
+const PROJECT = "demo-rookery-rules";
+// rules-unit-testing hands out compat Firestore instances, which take compat sentinels.
+const compat = firebase as unknown as { firestore: { FieldValue: { serverTimestamp(): object } } };
+const serverTimestamp = () => compat.firestore.FieldValue.serverTimestamp();
+
+let emulator: RunningFirestoreEmulator;
+let env: RulesTestEnvironment;
+
+const as = (uid: string) => env.authenticatedContext(uid).firestore();
+const signedOut = () => env.unauthenticatedContext().firestore();
+const seed = (docs: Record<string, object>) =>
+  env.withSecurityRulesDisabled(async (ctx) => {
+    for (const [p, data] of Object.entries(docs)) await ctx.firestore().doc(p).set(data);
+  });
+
+beforeAll(async () => {
+  setLogLevel("silent");
+  emulator = await startFirestoreEmulator({ port: 0, projectId: PROJECT, log: () => {} });
+  env = await initializeTestEnvironment({
+    projectId: PROJECT,
+    firestore: {
+      host: "127.0.0.1",
+      port: emulator.port,
+      rules: readFileSync(path.join(repoRoot, "firestore.rules"), "utf8"),
+    },
+  });
+});
+afterAll(async () => {
+  await env?.cleanup();
+  await emulator?.stop();
+});
+beforeEach(() => env.clearFirestore());
+
+describe("profiles/{uid}", () => {
+  const valid = { displayName: "Alice", bio: "hi", avatarUrl: "https://img.test/a.png" };
+
+  it("can be read and listed by any signed-in user", async () => {
+    await seed({ "profiles/alice": valid });
+    await assertSucceeds(as("bob").doc("profiles/alice").get());
+    await assertSucceeds(as("bob").collection("profiles").get());
+  });
+
+  it("cannot be read or listed signed out", async () => {
+    await seed({ "profiles/alice": valid });
+    await assertFails(signedOut().doc("profiles/alice").get());
+    await assertFails(signedOut().collection("profiles").get());
+  });
+
+  it("can be created and updated by its owner with a server timestamp", async () => {
+    await assertSucceeds(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ ...valid, updatedAt: serverTimestamp() }),
+    );
+    await assertSucceeds(as("alice").doc("profiles/alice").update({ bio: "new bio" }));
+    await assertSucceeds(
+      as("alice").doc("profiles/alice").update({ avatarUrl: null, updatedAt: serverTimestamp() }),
+    );
+  });
+
+  it("accepts the profile the sign-up function writes (avatarUrl null)", async () => {
+    await seed({ "profiles/alice": { displayName: "alice", avatarUrl: null } });
+    await assertSucceeds(as("alice").doc("profiles/alice").update({ displayName: "Alice L." }));
+  });
+
+  it("cannot be created, updated or deleted by another user", async () => {
+    await assertFails(as("mallory").doc("profiles/alice").set(valid));
+    await seed({ "profiles/alice": valid });
+    await assertFails(as("mallory").doc("profiles/alice").update({ bio: "pwned" }));
+    await assertFails(as("mallory").doc("profiles/alice").delete());
+  });
+
+  it("cannot be written signed out", async () => {
+    await assertFails(signedOut().doc("profiles/alice").set(valid));
+  });
+
+  it("can be deleted by its owner", async () => {
+    await seed({ "profiles/alice": valid });
+    await assertSucceeds(as("alice").doc("profiles/alice").delete());
+  });
+
+  it("rejects keys outside displayName, bio, avatarUrl and updatedAt", async () => {
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ ...valid, role: "admin" }),
+    );
+    await seed({ "profiles/alice": valid });
+    await assertFails(as("alice").doc("profiles/alice").update({ verified: true }));
+  });
+
+  it("rejects an over-long or non-string displayName and bio", async () => {
+    await assertSucceeds(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ displayName: "x".repeat(80) }),
+    );
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ displayName: "x".repeat(81) }),
+    );
+    await assertFails(as("alice").doc("profiles/alice").set({ displayName: 42 }));
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ bio: "x".repeat(501) }),
+    );
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ bio: ["not", "a", "string"] }),
+    );
+  });
+
+  it("rejects an over-long, non-https or non-string avatarUrl", async () => {
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ avatarUrl: `https://x.test/${"a".repeat(2100)}` }),
+    );
+    await assertFails(as("alice").doc("profiles/alice").set({ avatarUrl: "javascript:alert(1)" }));
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ avatarUrl: { url: "https://x.test" } }),
+    );
+  });
+
+  it("rejects an updatedAt the client chose", async () => {
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ ...valid, updatedAt: new Date(4102444800000) }),
+    );
+    await assertFails(
+      as("alice")
+        .doc("profiles/alice")
+        .set({ ...valid, updatedAt: "yesterday" }),
+    );
+  });
+});
+
+describe("users/{uid}/settings/{doc}", () => {
+  it("can be read, listed and written by their owner", async () => {
+    await assertSucceeds(as("alice").doc("users/alice/settings/ui").set({ theme: "dark" }));
+    await assertSucceeds(as("alice").doc("users/alice/settings/ui").get());
+    await assertSucceeds(as("alice").collection("users/alice/settings").get());
+    await assertSucceeds(as("alice").doc("users/alice/settings/ui").delete());
+  });
+
+  it("cannot be read, listed or written by another user", async () => {
+    await seed({ "users/alice/settings/ui": { theme: "dark" } });
+    await assertFails(as("bob").doc("users/alice/settings/ui").get());
+    await assertFails(as("bob").collection("users/alice/settings").get());
+    await assertFails(as("bob").doc("users/alice/settings/ui").set({ theme: "light" }));
+    await assertFails(as("bob").doc("users/alice/settings/ui").delete());
+  });
+
+  it("cannot be read or written signed out", async () => {
+    await seed({ "users/alice/settings/ui": { theme: "dark" } });
+    await assertFails(signedOut().doc("users/alice/settings/ui").get());
+    await assertFails(signedOut().doc("users/alice/settings/ui").set({ theme: "light" }));
+  });
+
+  it("cannot be reached across users with a collection group query", async () => {
+    await seed({ "users/alice/settings/ui": { theme: "dark" } });
+    await assertFails(as("alice").collectionGroup("settings").get());
+  });
+});
+
+describe("users/{uid}/drafts/{draftId}", () => {
+  const draft = { content: "a thought", updatedAt: serverTimestamp() };
+
+  it("can be created, updated, read, listed and deleted by their owner", async () => {
+    await assertSucceeds(as("alice").doc("users/alice/drafts/d1").set(draft));
+    await assertSucceeds(
+      as("alice").doc("users/alice/drafts/d1").update({ content: "edited", updatedAt: serverTimestamp() }),
+    );
+    await assertSucceeds(as("alice").doc("users/alice/drafts/d1").get());
+    await assertSucceeds(as("alice").collection("users/alice/drafts").get());
+    await assertSucceeds(as("alice").doc("users/alice/drafts/d1").delete());
+  });
+
+  it("stay private: another user cannot read, list, listen to, write or delete them", async () => {
+    await seed({ "users/alice/drafts/d1": { content: "secret" } });
+    await assertFails(as("bob").doc("users/alice/drafts/d1").get());
+    await assertFails(as("bob").collection("users/alice/drafts").get());
+    await assertFails(as("bob").collection("users/alice/drafts").where("content", "==", "secret").get());
+    await assertFails(
+      new Promise((resolve, reject) => as("bob").doc("users/alice/drafts/d1").onSnapshot(resolve, reject)),
+    );
+    await assertFails(as("bob").doc("users/alice/drafts/d2").set({ content: "planted" }));
+    await assertFails(as("bob").doc("users/alice/drafts/d1").update({ content: "changed" }));
+    await assertFails(as("bob").doc("users/alice/drafts/d1").delete());
+  });
+
+  it("stay private signed out", async () => {
+    await seed({ "users/alice/drafts/d1": { content: "secret" } });
+    await assertFails(signedOut().doc("users/alice/drafts/d1").get());
+    await assertFails(signedOut().doc("users/alice/drafts/d2").set({ content: "x" }));
+  });
+
+  it("cannot be collected across users with a collection group query", async () => {
+    await seed({ "users/alice/drafts/d1": { content: "secret" } });
+    await assertFails(as("bob").collectionGroup("drafts").get());
+    await assertFails(as("alice").collectionGroup("drafts").get());
+  });
+
+  it("need string content of at most 10,000 characters", async () => {
+    await assertSucceeds(
+      as("alice")
+        .doc("users/alice/drafts/d1")
+        .set({ content: "x".repeat(10_000) }),
+    );
+    await assertFails(
+      as("alice")
+        .doc("users/alice/drafts/d2")
+        .set({ content: "x".repeat(10_001) }),
+    );
+    await assertFails(as("alice").doc("users/alice/drafts/d3").set({ content: 7 }));
+    await assertFails(as("alice").doc("users/alice/drafts/d4").set({ title: "no content" }));
+  });
+
+  it("reject keys beyond content and updatedAt (no over-long payload on the side)", async () => {
+    await assertFails(
+      as("alice")
+        .doc("users/alice/drafts/d1")
+        .set({ content: "ok", attachment: "x".repeat(500_000) }),
+    );
+  });
+
+  it("reject an updatedAt the client chose", async () => {
+    await assertFails(
+      as("alice")
+        .doc("users/alice/drafts/d1")
+        .set({ content: "ok", updatedAt: new Date(0) }),
+    );
+  });
+});
+
+describe("everything else", () => {
+  it("is closed to clients", async () => {
+    await assertFails(as("alice").doc("admin/config").get());
+    await assertFails(as("alice").doc("admin/config").set({ open: true }));
+    await assertFails(as("alice").doc("users/alice").set({ root: true }));
+  });
+});
