@@ -2,7 +2,16 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../test/browser/support/chromium.ts";
-import { DEMO, newContext, screenshot, signIn, signUp, uniqueEmail } from "./support/browser.ts";
+import {
+  DEMO,
+  firestoreDocument,
+  newContext,
+  screenshot,
+  signIn,
+  signUp,
+  uidOf,
+  uniqueEmail,
+} from "./support/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -88,6 +97,42 @@ describe("a new account", () => {
     await page.waitForTimeout(2500);
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Grace Hopper" }).waitFor();
+    await page.context().close();
+  });
+
+  it("edits its display name and bio into the Firestore profile document, and every screen shows them", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await signUp(page, "Katherine J");
+    const uid = await uidOf(page);
+    // The name typed at sign-up is in the profile document (the record the sync function mirrors).
+    await expect
+      .poll(async () => (await firestoreDocument(`profiles/${uid}`))?.displayName)
+      .toBe("Katherine J");
+
+    await page.getByRole("navigation").getByRole("link", { name: "Profile" }).click();
+    await page.getByRole("button", { name: "Edit profile" }).click();
+    await page.getByRole("textbox", { name: "Display name" }).fill("Katherine Johnson");
+    await page.getByRole("textbox", { name: "Bio" }).fill("Orbits, by hand.");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Katherine Johnson" }).waitFor();
+    await expect(firestoreDocument(`profiles/${uid}`)).resolves.toMatchObject({
+      displayName: "Katherine Johnson",
+      bio: "Orbits, by hand.",
+    });
+    await screenshot(page, "profile-edited");
+
+    // Emptying the bio removes the field (the rules take a string or nothing).
+    await page.getByRole("button", { name: "Edit profile" }).click();
+    await page.getByRole("textbox", { name: "Bio" }).fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Profile saved." }).last().waitFor();
+    await expect.poll(async () => (await firestoreDocument(`profiles/${uid}`))?.bio ?? null).toBeNull();
+    // Long after the sync function ran, the row still says what the document says.
+    await page.waitForTimeout(2500);
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Katherine Johnson" }).waitFor();
+    await expect(page.getByText("Orbits, by hand.").count()).resolves.toBe(0);
     await page.context().close();
   });
 

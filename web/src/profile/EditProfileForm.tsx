@@ -1,5 +1,6 @@
-// Editing one's own profile row in Data Connect (UpdateMyProfile): display name, username and bio.
-// (The Firestore profile document follows when the app reaches Firestore from the browser.)
+// Editing one's own profile: display name, username and bio go to the Postgres row (UpdateMyProfile,
+// which refuses a taken username), then the display name and bio to the Firestore profile document,
+// the record that firestore.rules validates and the profile-sync function mirrors into the row.
 
 import { useUpdateMyProfile } from "@rookery/dataconnect/react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -11,12 +12,20 @@ import { dataConnect } from "../firebase/client.ts";
 import { FormError } from "../ui/FormError.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
+import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts";
 
 /** Why `username` is not acceptable, or null when it is. */
 export function usernameProblem(username: string): string | null {
   if (username.length < 3 || username.length > 30) return "A username has 3 to 30 characters.";
   if (!/^[a-z0-9_]+$/i.test(username)) return "Use only letters, digits and underscores.";
   return null;
+}
+
+/** What to tell the person when Firestore refused the profile document. */
+function profileRefusal(error: unknown): string {
+  return (error as { code?: unknown }).code === "permission-denied"
+    ? "Rookery refused that profile: check the display name (80 characters at most) and bio (500)."
+    : describeError(error);
 }
 
 /** The edit form; `onDone` closes it. */
@@ -26,10 +35,20 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
   const toasts = useToasts();
   const [error, setError] = useState<string | null>(null);
   const update = useUpdateMyProfile(dataConnect);
+  const [saving, setSaving] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    setSaving(true);
+    try {
+      await save(event.currentTarget);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function save(formElement: HTMLFormElement) {
+    const form = new FormData(formElement);
     const displayName = String(form.get("displayName")).trim();
     // Lower case: usernames are case-insensitive (profile URLs and the handle directory match them so).
     const username = String(form.get("username")).trim().toLowerCase();
@@ -38,22 +57,29 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     const problem = username ? usernameProblem(username) : null;
     if (problem) return setError(problem);
     setError(null);
+    // The row first: it is where a username can be refused (taken), before anything else changed.
     try {
       await update.mutateAsync({
         displayName,
         username: username || me.username || null,
         bio: bio || null,
       });
+    } catch (e) {
+      const message = describeError(e);
+      return setError(/already|unique|duplicate/i.test(message) ? "That username is taken." : message);
+    }
+    try {
+      await writeProfileDocument(me.uid, { displayName, bio });
+    } catch (e) {
+      return setError(e instanceof ProfileNotConfirmed ? e.message : profileRefusal(e));
+    } finally {
       await queryClient.invalidateQueries({ queryKey: ["GetMe"] });
       await queryClient.invalidateQueries({ queryKey: ["GetProfile"] });
       void queryClient.invalidateQueries({ queryKey: ["feed"] });
-      toasts.info("Profile saved.");
-      onDone();
-      navigate(profilePath({ uid: me.uid, username: username || me.username }), { replace: true });
-    } catch (e) {
-      const message = describeError(e);
-      setError(/already|unique|duplicate/i.test(message) ? "That username is taken." : message);
     }
+    toasts.info("Profile saved.");
+    onDone();
+    navigate(profilePath({ uid: me.uid, username: username || me.username }), { replace: true });
   }
 
   return (
@@ -88,7 +114,7 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
       </div>
       <FormError message={error} />
       <div className="row">
-        <button type="submit" className="button primary" disabled={update.isPending}>
+        <button type="submit" className="button primary" disabled={saving}>
           Save
         </button>
         <button type="button" className="button" onClick={onDone}>
