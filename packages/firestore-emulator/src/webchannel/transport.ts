@@ -1,4 +1,5 @@
 import type { HttpRoute } from "../http/front.ts";
+import { MAX_REQUEST_BYTES } from "../limits/production.ts";
 import { firestoreMethod } from "../proto/load.ts";
 import { ChannelEndpoint, type ChannelEndpointLimits } from "./channel-endpoint.ts";
 import type { ServiceImplementation } from "./rpc-call.ts";
@@ -11,7 +12,7 @@ export const DEFAULT_BROWSER_LIMITS: ChannelEndpointLimits = {
   maxUnackedBytes: 64 << 20,
   maxEarlyMaps: 1000,
   maxSessions: 10_000,
-  maxBodyBytes: 64 << 20,
+  maxBodyBytes: MAX_REQUEST_BYTES,
 };
 
 /** The browser transport's WebChannel endpoint, as mounted on the HTTP/1.1 front. */
