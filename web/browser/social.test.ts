@@ -1,21 +1,23 @@
 // Two people: profiles, follow and unfollow with their counts, a post reaching a follower's home feed,
-// likes between them, usernames, mute and block, and a refusal from the server rolled back on screen.
+// likes between them, usernames, mute and block, a refusal from the server rolled back on screen, and
+// live updates (a thread open on one screen while the other person answers; another device's post).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../test/browser/support/chromium.ts";
-import { newContext, screenshot, signUp } from "./support/browser.ts";
+import { newContext, screenshot, signIn, signUp } from "./support/browser.ts";
 
 let browser: Browser;
 let ada: Page;
 let bob: Page;
 let bobProfile: string;
+let adaEmail: string;
 const bobName = `bob_${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   browser = await launchChromium();
   ada = await (await newContext(browser)).newPage();
   bob = await (await newContext(browser)).newPage();
-  await signUp(ada, "Ada Lovelace");
+  adaEmail = await signUp(ada, "Ada Lovelace");
   await signUp(bob, "Bob Kahn");
 });
 afterAll(() => browser?.close());
@@ -205,5 +207,88 @@ describe("mute and block", () => {
       .toBe("false");
     await ada.reload();
     await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
+  });
+});
+
+/** Marks the page, so a test can tell it was never reloaded (what it shows came live). */
+async function markUnreloaded(page: Page): Promise<() => Promise<boolean>> {
+  await page.evaluate(() => {
+    (globalThis as { __sameLoad?: boolean }).__sameLoad = true;
+  });
+  return () => page.evaluate(() => (globalThis as { __sameLoad?: boolean }).__sameLoad === true);
+}
+
+describe("live updates", () => {
+  it("shows someone else's reply, comment and the reply count on an open thread as they are written", async () => {
+    await bob.goto("/");
+    await bob.getByRole("textbox", { name: "New post" }).fill("Live thread by Bob");
+    await bob.getByRole("button", { name: "Post", exact: true }).click();
+    const post = bob
+      .getByRole("feed", { name: "Home feed" })
+      .getByRole("article")
+      .filter({ hasText: "Live thread by Bob" })
+      .first();
+    await post.locator(".time-link").click();
+    await bob.getByRole("heading", { level: 1, name: "Post" }).waitFor();
+
+    await ada.goto(new URL(bob.url()).pathname);
+    await ada.getByText("No replies yet").waitFor();
+    await ada.getByText("No comments yet.").waitFor();
+    const sameLoad = await markUnreloaded(ada);
+
+    await bob.getByRole("textbox", { name: "Your reply" }).fill("Bob replies live");
+    await bob.getByRole("button", { name: "Reply", exact: true }).click();
+    await ada
+      .getByRole("region", { name: "Replies" })
+      .getByRole("article")
+      .filter({ hasText: "Bob replies live" })
+      .waitFor();
+    await ada
+      .getByRole("article")
+      .first()
+      .getByText(/^1 replies$/)
+      .waitFor({ state: "attached" });
+
+    await bob.getByRole("textbox", { name: "Add a comment" }).fill("Bob comments live");
+    await bob.getByRole("button", { name: "Comment", exact: true }).click();
+    await ada
+      .getByRole("list", { name: "Comments" })
+      .getByRole("listitem")
+      .filter({ hasText: "Bob comments live" })
+      .waitFor();
+    await expect(sameLoad()).resolves.toBe(true);
+    await screenshot(ada, "thread-live");
+  });
+
+  it("brings a post and a bookmark made on another device into the open home feed", async () => {
+    await ada.goto("/");
+    const feed = ada.getByRole("feed", { name: "Home feed" });
+    await feed.getByRole("article").first().waitFor();
+    const sameLoad = await markUnreloaded(ada);
+
+    const phone = await (await newContext(browser, { width: 390, height: 844 })).newPage();
+    await signIn(phone, adaEmail, "correct-horse-battery");
+    await phone.getByRole("textbox", { name: "New post" }).fill("Posted from Ada's phone");
+    await phone.getByRole("button", { name: "Post", exact: true }).click();
+    const onPhone = phone
+      .getByRole("feed", { name: "Home feed" })
+      .getByRole("article")
+      .filter({ hasText: "Posted from Ada's phone" })
+      .first();
+    await onPhone.waitFor();
+
+    await ada.getByRole("button", { name: "Show new posts" }).click();
+    const onLaptop = feed.getByRole("article").filter({ hasText: "Posted from Ada's phone" }).first();
+    await onLaptop.waitFor();
+    await expect(
+      onLaptop.getByRole("button", { name: "Bookmark" }).getAttribute("aria-pressed"),
+    ).resolves.toBe("false");
+    await onPhone.getByRole("button", { name: "Bookmark" }).click();
+    await expect
+      .poll(() => onLaptop.getByRole("button", { name: "Bookmark" }).getAttribute("aria-pressed"))
+      .toBe("true");
+    await expect(sameLoad()).resolves.toBe(true);
+    await screenshot(ada, "home-live");
+    await phone.context().close();
   });
 });

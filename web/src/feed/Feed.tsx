@@ -12,7 +12,7 @@ export function Feed({ source, label, empty }: { source: FeedSource; label: stri
   const queryClient = useQueryClient();
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError, error } = feed;
-  const newer = useNewerPosts(source, feed.isSuccess ? (feed.items[0]?.id ?? "") : undefined);
+  const newer = useNewerPosts(source, feed.isSuccess ? (feed.items[0] ?? null) : undefined);
 
   useEffect(() => {
     const target = sentinel.current;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type FeedCursor, type FeedItem, type FeedPage, FIRST_PAGE, feedPage, flattenPages } from "./page.ts";
+import {
+  type FeedCursor,
+  type FeedItem,
+  type FeedPage,
+  FIRST_PAGE,
+  feedPage,
+  flattenPages,
+  isNewer,
+} from "./page.ts";
 
 function item(
   n: number,
@@ -87,5 +95,19 @@ describe("flattenPages", () => {
       { items: [item(2), item(3)], next: null },
     ];
     expect(flattenPages(pages).map((x) => x.content)).toEqual(["post 1", "post 2", "post 3"]);
+  });
+});
+
+describe("isNewer", () => {
+  it("orders by time, then by id among posts of the same instant, as the feed's keyset does", () => {
+    expect(isNewer(item(1), item(2))).toBe(true); // item(1) is a second later
+    expect(isNewer(item(2), item(1))).toBe(false);
+    const at = "2026-01-01T00:00:00.000000Z";
+    expect(isNewer(item(5, at), item(4, at))).toBe(true);
+    expect(isNewer(item(4, at), item(4, at))).toBe(false);
+  });
+
+  it("counts any post as newer than an empty feed", () => {
+    expect(isNewer(item(1), null)).toBe(true);
   });
 });

@@ -45,6 +45,15 @@ export function bookmarkPage(rows: unknown, limit: number): FeedPage<BookmarkIte
   };
 }
 
+/** Whether `a` comes before `b` in a newest-first feed, by (createdAt, id); `b` null: an empty feed. */
+export function isNewer(
+  a: Pick<FeedItem, "createdAt" | "id">,
+  b: Pick<FeedItem, "createdAt" | "id"> | null,
+): boolean {
+  if (!b) return true;
+  return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
+}
+
 /** All items of loaded pages in order, without an item twice (a post may move between pages). */
 export function flattenPages<Item extends FeedItem>(pages: readonly FeedPage<Item>[]): Item[] {
   const seen = new Set<string>();

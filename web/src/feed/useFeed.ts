@@ -2,10 +2,20 @@
 
 import { authorFeedRef, globalFeedRef, homeFeedRef } from "@rookery/dataconnect";
 import { type InfiniteData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useLiveQuery } from "../data/live.ts";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { engagementOf, primeEngagement } from "../posts/engagement.ts";
-import { type FeedCursor, type FeedPage, FIRST_PAGE, feedPage, flattenPages } from "./page.ts";
+import {
+  type FeedCursor,
+  type FeedItem,
+  type FeedPage,
+  FIRST_PAGE,
+  feedPage,
+  flattenPages,
+  isNewer,
+} from "./page.ts";
 
 /** Which feed: the viewer's home feed, everyone's (explore), or one author's. */
 export type FeedSource = { kind: "home" } | { kind: "explore" } | { kind: "author"; uid: string };
@@ -55,21 +65,37 @@ export function useFeed(source: FeedSource) {
 }
 
 /**
- * Whether the feed has posts newer than the ones shown, checked every `intervalMs` (live updates
- * through Data Connect subscriptions replace this poll when they land).
+ * Whether the feed has posts newer than the newest one shown. The home feed knows live: it subscribes to
+ * its first page (HomeFeed refreshes on the viewer's own activity at once, on everyone else's by the
+ * engine's poll), which also brings the viewer's likes and bookmarks from other devices. Explore and
+ * author feeds have no live rules: they are asked every `intervalMs`.
  */
 export function useNewerPosts(
   source: FeedSource,
-  newestShown: string | undefined,
+  newestShown: FeedItem | null | undefined,
   intervalMs = 20_000,
 ): boolean {
-  const { data } = useQuery({
+  const queryClient = useQueryClient();
+  const live = source.kind === "home";
+  const [liveNewest, setLiveNewest] = useState<FeedItem | null>(null);
+  useLiveQuery(
+    "feed:home",
+    () => homeFeedRef(dataConnect, { ...FIRST_PAGE, limit: PAGE_SIZE }),
+    (data) => {
+      const page = feedPage(data._select, PAGE_SIZE);
+      for (const item of page.items) primeEngagement(queryClient, item.id, engagementOf(item));
+      setLiveNewest(page.items[0] ?? null);
+    },
+    live && newestShown !== undefined,
+  );
+  const polled = useQuery({
     queryKey: [...feedKey(source), "newest"],
-    queryFn: async () => (await fetchFeedPage(source, FIRST_PAGE, 1)).items[0]?.id ?? null,
+    queryFn: async () => (await fetchFeedPage(source, FIRST_PAGE, 1)).items[0] ?? null,
     refetchInterval: intervalMs,
-    enabled: newestShown !== undefined,
+    enabled: !live && newestShown !== undefined,
   });
-  return !!data && newestShown !== undefined && data !== newestShown;
+  const newest = live ? liveNewest : polled.data;
+  return !!newest && newestShown !== undefined && isNewer(newest, newestShown);
 }
 
 /** Starts a feed over from its first page (after posting, or to show newer posts). */

@@ -1,7 +1,7 @@
 // The Firebase app, Auth and Data Connect instances, connected to the emulators when configured so.
 // Firestore is not here: it loads on demand with the features that use it (src/drafts).
 
-import { connectorConfig } from "@rookery/dataconnect";
+import { connectorConfig, dataConnectSettings } from "@rookery/dataconnect";
 import { initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth } from "firebase/auth";
 import { connectDataConnectEmulator, getDataConnect } from "firebase/data-connect";
@@ -13,7 +13,8 @@ export const app = initializeApp(config.options);
 
 export const auth = getAuth(app);
 
-export const dataConnect = getDataConnect(app, connectorConfig);
+// With the generated settings (a client cache): Data Connect then pushes live results to `subscribe`.
+export const dataConnect = getDataConnect(app, connectorConfig, dataConnectSettings);
 
 if (config.emulators) {
   connectAuthEmulator(auth, `http://${config.emulators.auth}`, { disableWarnings: true });

@@ -1,12 +1,23 @@
 // A post's thread at /p/:id: the post it answers (if any), the post, its replies (posts that reply to
-// it, oldest first) and its comments, each with its answers, one level at a time.
+// it, oldest first) and its comments, each with its answers, one level at a time. All of it is live:
+// the post (counts, edits, deletion), the last page of replies and of each level of comments follow
+// the server's pushes (src/data/live.ts).
 
-import { addComment, deleteComment, postCommentsRef, postRepliesRef, reply } from "@rookery/dataconnect";
+import {
+  addComment,
+  deleteComment,
+  postCommentsRef,
+  postRepliesRef,
+  postThreadRef,
+  reply,
+} from "@rookery/dataconnect";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
+import { postCard } from "../../../dataconnect/client/feed.ts";
 import { useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
+import { useLiveLastPage, useLiveQuery } from "../data/live.ts";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { Markdown } from "../markdown/Markdown.tsx";
@@ -15,7 +26,13 @@ import { usePostCard } from "../posts/EmbeddedPost.tsx";
 import { type Engagement, engagementKey, engagementOf, primeEngagement } from "../posts/engagement.ts";
 import { PostArticle } from "../posts/PostCard.tsx";
 import { handleOf, profilePath } from "../profile/handles.ts";
-import { type CommentRow, commentsPage, FIRST_AFTER, repliesPage } from "../thread/pages.ts";
+import {
+  type AfterCursor,
+  type CommentRow,
+  commentsPage,
+  FIRST_AFTER,
+  repliesPage,
+} from "../thread/pages.ts";
 import { Avatar } from "../ui/Avatar.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { RelativeTime } from "../ui/time.tsx";
@@ -30,7 +47,18 @@ export function ThreadPage() {
   const { id = "" } = useParams();
   const post = usePostCard(id);
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const card = post.data;
+  useLiveQuery(
+    `thread:${id}`,
+    () => postThreadRef(dataConnect, { id }),
+    (data) => {
+      const live = postCard(data.post);
+      queryClient.setQueryData(["post", id], live);
+      if (live) primeEngagement(queryClient, live.id, engagementOf(live));
+    },
+    !!id,
+  );
   // A repost has no thread of its own: show the original's.
   useEffect(() => {
     if (card?.kind === "REPOST" && card.repostOfId) navigate(`/p/${card.repostOfId}`, { replace: true });
@@ -95,6 +123,16 @@ function Replies({ postId }: { postId: string }) {
     },
     getNextPageParam: (last) => last.next,
   });
+  useLiveLastPage({
+    queryKey: ["replies", postId],
+    pageParams: replies.data?.pageParams,
+    makeRef: (cursor: AfterCursor) => postRepliesRef(dataConnect, { post: postId, ...cursor, limit: PAGE }),
+    toPage: (data) => {
+      const page = repliesPage(data._select, PAGE);
+      for (const item of page.items) primeEngagement(queryClient, item.id, engagementOf(item));
+      return page;
+    },
+  });
   if (replies.isPending) return <Loading label="Loading replies…" />;
   if (replies.isError)
     return <ErrorState error={replies.error} retry={() => replies.refetch()} what="replies" />;
@@ -139,14 +177,22 @@ function ReplyBox({ postId }: { postId: string }) {
 
 /** One level of a post's comments: top-level ones (`parent` null) or the answers to `parent`. */
 function Comments(props: { postId: string; parent: string | null; depth: number; label: string }) {
+  const queryKey = ["comments", props.postId, props.parent];
   const comments = useInfiniteQuery({
-    queryKey: ["comments", props.postId, props.parent],
+    queryKey,
     initialPageParam: FIRST_AFTER,
     queryFn: async ({ pageParam }) => {
       const vars = { post: props.postId, parent: props.parent, ...pageParam, limit: PAGE };
       return commentsPage((await fetchFromServer(postCommentsRef(dataConnect, vars)))._select, PAGE);
     },
     getNextPageParam: (last) => last.next,
+  });
+  useLiveLastPage({
+    queryKey,
+    pageParams: comments.data?.pageParams,
+    makeRef: (cursor: AfterCursor) =>
+      postCommentsRef(dataConnect, { post: props.postId, parent: props.parent, ...cursor, limit: PAGE }),
+    toPage: (data) => commentsPage(data._select, PAGE),
   });
   if (comments.isPending) return <Loading label={props.parent ? "Loading answers…" : "Loading comments…"} />;
   if (comments.isError)
