@@ -100,7 +100,7 @@ describe("a new account", () => {
     await page.context().close();
   });
 
-  it("edits its display name and bio into the Firestore profile document, and every screen shows them", async () => {
+  it("edits its display name, bio and picture into the Firestore profile document, and every screen shows them", async () => {
     const page = await (await newContext(browser)).newPage();
     await signUp(page, "Katherine J");
     const uid = await uidOf(page);
@@ -113,26 +113,41 @@ describe("a new account", () => {
     await page.getByRole("button", { name: "Edit profile" }).click();
     await page.getByRole("textbox", { name: "Display name" }).fill("Katherine Johnson");
     await page.getByRole("textbox", { name: "Bio" }).fill("Orbits, by hand.");
+    await page.getByRole("textbox", { name: "Picture URL" }).fill("http://example.com/katherine.png");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("alert").filter({ hasText: "starts with https://" }).waitFor();
+    await page.getByRole("textbox", { name: "Picture URL" }).fill("https://example.com/katherine.png");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
     await page.getByRole("heading", { level: 1, name: "Katherine Johnson" }).waitFor();
     await expect(firestoreDocument(`profiles/${uid}`)).resolves.toMatchObject({
       displayName: "Katherine Johnson",
       bio: "Orbits, by hand.",
+      avatarUrl: "https://example.com/katherine.png",
     });
-    await screenshot(page, "profile-edited");
+    await page
+      .locator('img.avatar[src="https://example.com/katherine.png"]')
+      .first()
+      .waitFor({ state: "attached" });
 
-    // Emptying the bio removes the field (the rules take a string or nothing).
+    // Emptying the bio and the picture removes the fields (the rules take a string or nothing).
     await page.getByRole("button", { name: "Edit profile" }).click();
     await page.getByRole("textbox", { name: "Bio" }).fill("");
+    await page.getByRole("textbox", { name: "Picture URL" }).fill("");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Profile saved." }).last().waitFor();
-    await expect.poll(async () => (await firestoreDocument(`profiles/${uid}`))?.bio ?? null).toBeNull();
+    await expect
+      .poll(async () => {
+        const profile = await firestoreDocument(`profiles/${uid}`);
+        return [profile?.bio ?? null, profile?.avatarUrl ?? null];
+      })
+      .toEqual([null, null]);
     // Long after the sync function ran, the row still says what the document says.
     await page.waitForTimeout(2500);
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Katherine Johnson" }).waitFor();
     await expect(page.getByText("Orbits, by hand.").count()).resolves.toBe(0);
+    await screenshot(page, "profile-edited");
     await page.context().close();
   });
 

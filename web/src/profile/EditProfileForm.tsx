@@ -1,6 +1,6 @@
-// Editing one's own profile: display name, username and bio go to the Postgres row (UpdateMyProfile,
-// which refuses a taken username), then the display name and bio to the Firestore profile document,
-// the record that firestore.rules validates and the profile-sync function mirrors into the row.
+// Editing one's own profile: display name, username, bio and picture go to the Postgres row
+// (UpdateMyProfile, which refuses a taken username), then the display fields to the Firestore profile
+// document, the record that firestore.rules validates and the profile-sync function mirrors into the row.
 
 import { useUpdateMyProfile } from "@rookery/dataconnect/react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -18,6 +18,15 @@ import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts"
 export function usernameProblem(username: string): string | null {
   if (username.length < 3 || username.length > 30) return "A username has 3 to 30 characters.";
   if (!/^[a-z0-9_]+$/i.test(username)) return "Use only letters, digits and underscores.";
+  return null;
+}
+
+/** Why `url` is not acceptable as a picture address, or null when it is (empty: no picture). */
+export function pictureProblem(url: string): string | null {
+  if (!url) return null;
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[!-~]*)?$/.test(url)) {
+    return "A picture address starts with https:// and has no spaces.";
+  }
   return null;
 }
 
@@ -53,9 +62,12 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     // Lower case: usernames are case-insensitive (profile URLs and the handle directory match them so).
     const username = String(form.get("username")).trim().toLowerCase();
     const bio = String(form.get("bio")).trim();
+    const avatarUrl = String(form.get("avatarUrl")).trim();
     if (!displayName) return setError("Your display name can't be empty.");
     const problem = username ? usernameProblem(username) : null;
     if (problem) return setError(problem);
+    const pictureIssue = pictureProblem(avatarUrl);
+    if (pictureIssue) return setError(pictureIssue);
     setError(null);
     // The row first: it is where a username can be refused (taken), before anything else changed.
     try {
@@ -63,13 +75,14 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         displayName,
         username: username || me.username || null,
         bio: bio || null,
+        avatarUrl: avatarUrl || null,
       });
     } catch (e) {
       const message = describeError(e);
       return setError(/already|unique|duplicate/i.test(message) ? "That username is taken." : message);
     }
     try {
-      await writeProfileDocument(me.uid, { displayName, bio });
+      await writeProfileDocument(me.uid, { displayName, bio, avatarUrl });
     } catch (e) {
       return setError(e instanceof ProfileNotConfirmed ? e.message : profileRefusal(e));
     } finally {
@@ -111,6 +124,21 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
       <div className="field">
         <label htmlFor="edit-bio">Bio</label>
         <textarea id="edit-bio" name="bio" defaultValue={me.bio ?? ""} maxLength={500} rows={3} />
+      </div>
+      <div className="field">
+        <label htmlFor="edit-avatar">Picture URL</label>
+        <input
+          id="edit-avatar"
+          name="avatarUrl"
+          type="url"
+          inputMode="url"
+          defaultValue={me.avatarUrl ?? ""}
+          maxLength={2048}
+          aria-describedby="edit-avatar-hint"
+        />
+        <p id="edit-avatar-hint" className="hint">
+          The https:// address of an image; leave empty for your initials.
+        </p>
       </div>
       <FormError message={error} />
       <div className="row">
