@@ -86,7 +86,7 @@ const cursorAt = (rows: readonly FeedKey[], index: number): Cursor => {
 const first: Cursor = { ...FIRST_CURSOR, seenAtTime: [] };
 const reference = async (uid: string, cursor: Cursor, limit: number, q: Queryable = raw) =>
   q.query<FeedKey>(REFERENCE_SQL, [uid, cursor.time, cursor.id, limit]);
-const headSql = `WITH ${sql.shipped.sql.slice(sql.shipped.sql.indexOf("authors AS"), sql.shipped.sql.indexOf("page AS ("))}
+const headSql = `WITH ${sql.shipped.sql.slice(sql.shipped.sql.indexOf("authors AS"), sql.shipped.sql.indexOf("walked AS"))}
   x AS (SELECT 1) SELECT replace(c.id::text, '-', '') AS id,
     to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt"
   FROM visible v CROSS JOIN LATERAL (

@@ -90,6 +90,51 @@ describe("feeds", () => {
     }
   });
 
+  it("home feed gives the same exact pages when its time walk runs out of budget and asks each followee", async () => {
+    const lateral = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
+    const budget = (n: number) =>
+      s.db.query(
+        `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT ${n}'`,
+      );
+    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'me'`);
+    try {
+      // Budgets from one entry (the walk finds at most one post, the followees fill the page) to more
+      // than the table (the walk alone serves every page); cursors land inside and past the walk.
+      for (const walk of [1, 2, 3, 5, 11, 1000]) {
+        await budget(walk);
+        for (const limit of [1, 7, 50])
+          expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(lateral);
+      }
+    } finally {
+      await budget(10_000);
+      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'me'`);
+    }
+  });
+
+  it("home feed of a heavy viewer whose followee never posts is exactly their own posts, past the walk", async () => {
+    // `stranger` follows only `fan`, who never posts; with a walk of 2 entries the rest comes from asking
+    // each followee (and the viewer) for older posts.
+    ok(await s.mutate("stranger", "Follow", { uid: "fan" }));
+    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'stranger'`);
+    await s.db.query(
+      `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2'`,
+    );
+    try {
+      const expected = rows
+        .filter((r) => !r.deleted && r.author === "stranger")
+        .sort(newestFirst)
+        .map((r) => r.id);
+      for (const limit of [1, 7, 50])
+        expect((await allPages("HomeFeed", "stranger", limit)).map((i) => i.id)).toEqual(expected);
+    } finally {
+      await s.db.query(
+        `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 10000'`,
+      );
+      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'stranger'`);
+      ok(await s.mutate("stranger", "Unfollow", { uid: "fan" }));
+    }
+  });
+
   it("home feed pages are full until the last one, so filtering never shortens a page", async () => {
     const data = ok<{ _select: unknown[] }>(await s.query("me", "HomeFeed", feedVariables(null, 5)));
     expect(data._select).toHaveLength(5);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { RequestError } from "../errors.ts";
-import type { Connection, ConnectionSource } from "./connection.ts";
+import type { Connection, ConnectionSource, StatementResult } from "./connection.ts";
 import type { Database } from "./database.ts";
 import { inlineParameters } from "./inline-parameters.ts";
 import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
@@ -103,10 +103,27 @@ export async function openPostgres(
   return sessionDatabase(source, options);
 }
 
+/**
+ * Statements one connection keeps prepared at most. A statement text gets a prepared statement (a name)
+ * the second time the connection sends it, so the engine's operations — a bounded set of texts — are
+ * parsed once per connection and Postgres may reuse their plan (plan_cache_mode auto: five custom plans,
+ * then the generic one when it is not costlier). Planning HomeFeed took longer than running it for most
+ * viewers (bench/scale). Past the cap, new texts (ad-hoc admin GraphQL) run unnamed, as before.
+ */
+export const PREPARED_PER_CONNECTION = 200;
+/** Statement texts remembered as "sent once" before the set is cleared. */
+const SEEN_ONCE = 2000;
+/** SQL that drops prepared statements: after it, the connection's names are forgotten. */
+const DROPS_PREPARED = /\b(deallocate|discard)\b/i;
+
 /** A pooled `pg` client, with the transaction status Postgres reports after every statement. */
 class PgConnection implements Connection {
   readonly client: pg.PoolClient;
   readonly #parameters: "bound" | "inline";
+  /** Statement text → its prepared statement's name on this connection. */
+  readonly #prepared = new Map<string, string>();
+  readonly #seenOnce = new Set<string>();
+  static #names = 0;
   /** `I` idle, `T` in a transaction block, `E` in a failed one (ReadyForQuery). */
   #status = "I";
   /** The connection reported an error outside any query: it is closed on release. */
@@ -141,24 +158,68 @@ class PgConnection implements Connection {
     );
   }
 
-  async statement<Row>(sql: string, params: readonly unknown[]) {
+  async statement<Row>(sql: string, params: readonly unknown[]): Promise<StatementResult<Row>> {
     if (this.#parameters === "inline") {
       const result = (await this.client.query(inlineParameters(sql, params))) as pg.QueryResult;
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
     }
     // Extended protocol always, also without parameters: exactly one statement, never a script.
-    const result = await this.client.query({
-      text: sql,
-      values: params as unknown[],
-      queryMode: "extended",
-    } as pg.QueryConfig);
+    const name = this.#nameFor(sql);
+    let result: pg.QueryResult;
+    try {
+      result = await this.client.query({
+        text: sql,
+        values: params as unknown[],
+        queryMode: "extended",
+        ...(name && { name }),
+      } as pg.QueryConfig);
+    } catch (error) {
+      // Our prepared statement is gone (SQL we did not see dropped it): forget the names, and outside a
+      // transaction send the statement once more, unnamed. Inside one, the failure stands (it is aborted).
+      if (!name || (error as { code?: string }).code !== "26000") throw error;
+      this.forgetPrepared();
+      if (this.inTransaction()) throw error;
+      return this.statement<Row>(sql, params);
+    }
+    if (DROPS_PREPARED.test(sql)) this.forgetPrepared();
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+  }
+
+  /** The prepared statement's name for `sql`: one the second time it is sent, while under the cap. */
+  #nameFor(sql: string): string | undefined {
+    const known = this.#prepared.get(sql);
+    if (known) return known;
+    if (this.#prepared.size >= PREPARED_PER_CONNECTION) return undefined;
+    if (!this.#seenOnce.has(sql)) {
+      if (this.#seenOnce.size >= SEEN_ONCE) this.#seenOnce.clear();
+      this.#seenOnce.add(sql);
+      return undefined;
+    }
+    this.#seenOnce.delete(sql);
+    const name = `rookery_${++PgConnection.#names}`;
+    this.#prepared.set(sql, name);
+    return name;
+  }
+
+  /** Forgets every prepared statement (the server dropped them: DEALLOCATE ALL, DISCARD ALL). */
+  forgetPrepared(): void {
+    this.#prepared.clear();
+    // node-postgres remembers which names it has parsed on this connection; it must parse them again.
+    (
+      this.client as unknown as { connection: { parsedStatements: Record<string, string> } }
+    ).connection.parsedStatements = {};
   }
 
   statementBetween?: Connection["statementBetween"];
 
   async script(sql: string) {
-    const result = (await this.client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+    let result: pg.QueryResult | pg.QueryResult[];
+    try {
+      result = (await this.client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+    } finally {
+      // The session reset (DEALLOCATE ALL) drops our prepared statements, also when a later part fails.
+      if (DROPS_PREPARED.test(sql)) this.forgetPrepared();
+    }
     return (Array.isArray(result) ? result : [result]).map((r) => ({ command: r.command }));
   }
 
