@@ -28,9 +28,15 @@ async function openOwnProfile(page: Page, name: string) {
 }
 
 describe("profiles", () => {
-  it("a new account's profile lives at /u/<uid> until it picks a username, then at /u/<username>", async () => {
-    await openOwnProfile(bob, "Bob Kahn");
-    expect(new URL(bob.url()).pathname).toMatch(/^\/u\/[A-Za-z0-9]{20,}$/);
+  it("a new account has a username from sign-up on; picking another moves its profile there", async () => {
+    // The Auth trigger gives every account a username (from its name or email) a moment after sign-up.
+    await expect
+      .poll(async () => {
+        await bob.goto("/");
+        await openOwnProfile(bob, "Bob Kahn");
+        return new URL(bob.url()).pathname;
+      })
+      .toMatch(/^\/u\/[a-z0-9_]{3,30}$/);
     await bob.getByRole("button", { name: "Edit profile" }).click();
     await bob.getByRole("textbox", { name: "Username" }).fill("no spaces allowed");
     await bob.getByRole("button", { name: "Save" }).click();

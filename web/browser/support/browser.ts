@@ -100,12 +100,28 @@ function plainFields({ fields = {} }: FirestoreDocument): Record<string, unknown
   return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, Object.values(value)[0]]));
 }
 
-/** A new account's uid, from its Profile link (/u/<uid> until it picks a username). */
+/** The signed-in account's uid, from the page's Auth storage (IndexedDB, where the web SDK keeps it). */
 export async function uidOf(page: Page): Promise<string> {
-  const href = await page.getByRole("navigation").getByRole("link", { name: "Profile" }).getAttribute("href");
-  const match = /^\/u\/([A-Za-z0-9]{20,})$/.exec(href ?? "");
-  if (!match?.[1]) throw new Error(`no uid in the Profile link (${href}): the account has a username`);
-  return match[1];
+  const uid = await page.evaluate(
+    () =>
+      new Promise<string | null>((resolve, reject) => {
+        const open = indexedDB.open("firebaseLocalStorageDb");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result
+            .transaction("firebaseLocalStorage", "readonly")
+            .objectStore("firebaseLocalStorage");
+          const all = store.getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () =>
+            resolve(
+              (all.result as { value?: { uid?: string } }[]).find((r) => r.value?.uid)?.value?.uid ?? null,
+            );
+        };
+      }),
+  );
+  if (!uid) throw new Error("no signed-in account in the page's Auth storage");
+  return uid;
 }
 
 /** The demo account `npm start` creates with the demo graph. */
