@@ -1,6 +1,7 @@
 // The Firestore side of notifications: where the documents live, and how model values map to fields
 // (times are Firestore Timestamps there, RFC 3339 strings with microseconds in the model).
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { rfc3339Micros } from "../firestore/time.ts";
 import {
   type Actor,
   type CounterState,
@@ -15,12 +16,6 @@ import {
 export const notificationsPath = (uid: string) => `users/${uid}/notifications`;
 /** A user's unread count, "mark all read" instant and follow period (the only document of its kind). */
 export const counterPath = (uid: string) => `users/${uid}/notificationState/counter`;
-
-/** A Firestore Timestamp as RFC 3339 with microseconds (both sides' precision), so strings compare. */
-export function rfc3339Micros(ts: { seconds: number; nanoseconds: number }): string {
-  const base = new Date(ts.seconds * 1000).toISOString().slice(0, 19);
-  return `${base}.${String(Math.floor(ts.nanoseconds / 1000)).padStart(6, "0")}Z`;
-}
 
 /** RFC 3339 (any fraction digits, `Z`) as a Firestore Timestamp, exact to the microsecond. */
 export function timestampOf(rfc3339: string): Timestamp {
