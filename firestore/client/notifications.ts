@@ -13,13 +13,17 @@ import {
   type Query,
   query,
   serverTimestamp,
-  Timestamp,
+  type Timestamp,
   updateDoc,
   writeBatch,
 } from "firebase/firestore";
 import { z } from "zod";
 
-const timestamp = z.instanceof(Timestamp);
+// A Timestamp of any Firestore SDK (the web SDK's, or firebase-admin's in a server or a test).
+const timestamp = z.custom<Timestamp>(
+  (v) => typeof (v as Timestamp)?.seconds === "number" && typeof (v as Timestamp)?.nanoseconds === "number",
+  "expected a Timestamp",
+);
 
 /** A notification group as stored in `users/{uid}/notifications/{kind}_{post}` (or `.../follow`). */
 export const NotificationGroup = z.object({
