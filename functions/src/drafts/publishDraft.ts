@@ -45,12 +45,14 @@ export function publishKey(draftId: string, content: string): string {
   return `${draftId}:${createHash("sha256").update(content).digest("hex").slice(0, 32)}`;
 }
 
-/** Everything publishing touches; `afterPublish` lets tests fail between the two writes. */
+/** Everything publishing touches. */
 export interface PublishDeps {
   firestore: Firestore;
   dataConnect: DataConnect;
   /** The caller's verified token claims, to run PublishPost as them (its @auth and checks apply). */
   authClaims: Record<string, unknown> & { sub: string };
+  /** Runs between creating the post and deleting the draft (tests crash or edit there). */
+  afterCreate?: () => Promise<void>;
 }
 
 /** Publishes draft `request.draftId` of the caller; see the file comment for the guarantees. */
@@ -93,6 +95,7 @@ export async function publishDraft(deps: PublishDeps, request: PublishRequest): 
     if (refusal) throw new PublishError("failed-precondition", refusal[0]);
     throw error;
   }
+  await deps.afterCreate?.();
   const draftDeleted = await deleteIfUnchanged(ref, snap.updateTime!);
   return { postId: post.id, created: post.created, draftDeleted };
 }
