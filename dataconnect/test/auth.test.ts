@@ -52,6 +52,20 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
     fallbackDisplayName: "x",
   },
   PendingLikeSettlements: {},
+  PublishPost: { key: "d:0123456789abcdef", content: "x" },
+  MyPostFromDraft: { draftId: "d" },
+  NotificationGroupStates: {
+    recipient: "owner",
+    kinds: ["like"],
+    posts: ["00000000-0000-4000-8000-000000000000"],
+  },
+  NotificationTargets: { posts: ["00000000-0000-4000-8000-000000000000"], comments: [] },
+  NotificationActorGroups: {
+    recipient: "owner",
+    actor: "victim",
+    afterKind: "",
+    afterPost: "00000000-0000-0000-0000-000000000000",
+  },
   HomeFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   GlobalFeed: { beforeTime: "9999-12-31T23:59:59Z", beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
   AuthorFeed: {
@@ -78,7 +92,15 @@ describe("@auth on every social operation", () => {
   });
 
   // Server-only operations: firebase-admin runs them; no end user may.
-  const SERVER_ONLY = ["MirrorAuthUser", "SettleLikeCounts", "SyncProfileFromFirestore", "PendingLikeSettlements"];
+  const SERVER_ONLY = [
+    "MirrorAuthUser",
+    "SettleLikeCounts",
+    "SyncProfileFromFirestore",
+    "PendingLikeSettlements",
+    "NotificationGroupStates",
+    "NotificationTargets",
+    "NotificationActorGroups",
+  ];
 
   it("requires a signed-in, non-anonymous user for every client operation, and nobody for server ones", () => {
     for (const [name, op] of operations) {
