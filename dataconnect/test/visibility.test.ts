@@ -314,6 +314,7 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
     SyncProfileFromFirestore: async (v) =>
       refused(v, "SyncProfileFromFirestore", {
         uid: "x",
+        displayName: "x",
         version: "2030-01-01T00:00:00Z",
         fallbackDisplayName: "x",
       }),

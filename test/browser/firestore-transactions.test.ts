@@ -52,6 +52,33 @@ describe("transactions from a browser", () => {
     }
   });
 
+  it("checks documents it read but did not write (Write.verify), retrying when one changed", async () => {
+    const page = await fixture.openPage();
+    const client = await grpcWebFirestore(fixture.engine, PROJECT);
+    try {
+      await client.set("prices/widget", { cents: 250 });
+      await page.exposeFunction("reprice", () => client.set("prices/widget", { cents: 300 }));
+      // The order only reads the price; the SDK commits it as a verify of the version it read.
+      const commits = page.waitForRequest((r) => r.url().includes("documents:commit"));
+      const attempts = await page.evaluate(async () => {
+        const { doc, runTransaction } = window.sdk;
+        let attempts = 0;
+        await runTransaction(window.db, async (tx) => {
+          const cents = (await tx.get(doc(window.db, "prices/widget"))).data()!.cents as number;
+          if (++attempts === 1) await (window as unknown as { reprice(): Promise<void> }).reprice();
+          tx.set(doc(window.db, "orders/o1"), { cents });
+        });
+        return attempts;
+      });
+      expect((await commits).postData()).toContain('"verify"');
+      expect(attempts).toBe(2);
+      expect(await client.get("orders/o1")).toEqual({ cents: 300 });
+      expect(await client.get("prices/widget")).toEqual({ cents: 300 });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("retries when another client changes what it read", async () => {
     const page = await fixture.openPage();
     const client = await grpcWebFirestore(fixture.engine, PROJECT);

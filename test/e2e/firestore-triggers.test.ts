@@ -43,7 +43,7 @@ beforeAll(async () => {
       ROOKERY_FIREBASE_CONFIG: config.path,
       ROOKERY_DATA_DIR: dataDir,
       ROOKERY_SEED: "off",
-      // Ten functions start their workers at once on the first events; on a busy 2-core machine that
+      // Eleven functions start their workers at once on the first events; on a busy 2-core machine that
       // can take longer than firebase-tools' default 30 s per worker.
       FUNCTIONS_DISCOVERY_TIMEOUT: "120",
     },
@@ -146,6 +146,7 @@ describe("trigger registration", () => {
       "v2Created",
       "v2Deep",
       "v2Deleted",
+      "v2SettingsWithAuth",
       "v2Updated",
       "v2Written",
       "v2WrittenWithAuth",
@@ -194,10 +195,11 @@ describe("document events reach the functions", () => {
       { authType: "service_account" },
       { authType: "service_account" },
     ]);
+    // The user writes where firestore.rules (enforced by npm start, over REST too) lets them: their settings.
     const { uid, idToken } = await signUp("writer@example.test");
-    await patchAs(idToken, "kinds/b", { note: "hi" });
-    expect(await recorded("v2WrittenWithAuth", "b", 1)).toMatchObject([
-      { authType: "app_user", authId: uid },
+    await patchAs(idToken, `users/${uid}/settings/theme`, { note: "hi" });
+    expect(await recorded("v2SettingsWithAuth", "theme", 1)).toMatchObject([
+      { authType: "app_user", authId: uid, uid },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ExtraOrigins, parseExtraOrigins } from "./http/cors.ts";
 
 /** Parsed command line of the emulator, named after the official emulator's flags. */
 export interface CliOptions {
@@ -12,6 +13,8 @@ export interface CliOptions {
   /** Log verbosity; 2 adds a rules evaluation report per request. */
   verbosity: number;
   functionsEmulator: string | undefined;
+  /** Web page origins allowed besides this machine's pages (`--cors_allow_origin`), or `*`. */
+  corsAllowOrigins: ExtraOrigins | undefined;
 }
 
 const schema = z.object({
@@ -27,6 +30,17 @@ const schema = z.object({
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[^:/\s]+):\d{1,5}$/, "expected host:port")
     .optional(),
+  cors_allow_origin: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseExtraOrigins(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 const KNOWN = new Set([
@@ -39,6 +53,7 @@ const KNOWN = new Set([
   "export_on_exit",
   "v",
   "functions_emulator",
+  "cors_allow_origin",
 ]);
 
 /** Parses `--name=value` (or `--name value`) flags; throws with a usage message on anything else. */
@@ -74,9 +89,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     exportOnExit: o.export_on_exit,
     verbosity: o.v,
     functionsEmulator: o.functions_emulator,
+    corsAllowOrigins: o.cors_allow_origin,
   };
 }
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [-v=2]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [--cors_allow_origin=ORIGIN[,ORIGIN...]|*] [-v=2]";

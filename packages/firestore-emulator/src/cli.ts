@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       log: (m) => console.log(m),
       ...(options.importDir ? { importDir: options.importDir } : {}),
       ...(options.functionsEmulator ? { functionsEmulator: options.functionsEmulator } : {}),
+      ...(options.corsAllowOrigins ? { corsAllowOrigins: options.corsAllowOrigins } : {}),
     });
   } catch (error) {
     if (error instanceof RulesCompileError) {
@@ -55,6 +56,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   if (options.functionsEmulator)
     console.log(`Document triggers are delivered to the Functions emulator at ${options.functionsEmulator}.`);
+  const origins = options.corsAllowOrigins;
+  console.log(
+    origins === "*"
+      ? "Web pages from any origin may use the emulator (--cors_allow_origin=*)."
+      : `Web pages served from this machine${origins?.length ? ` and from ${origins.join(", ")}` : ""} may use the emulator.`,
+  );
   if (options.rules)
     console.log(`Rules loaded from ${options.rules}; enforced on client requests and reloaded on change.`);
   else console.log("No rules file given: every read and write is allowed until rules are set.");

@@ -1,12 +1,13 @@
 import { EmulatorCore } from "./emulator-core.ts";
+import type { ExtraOrigins } from "./http/cors.ts";
 import { exportData, importData } from "./persistence/snapshot.ts";
 import { compileRules } from "./rules/index.ts";
 import { loadAndWatchRules } from "./security/rules-file.ts";
-import { currentRequest } from "./server/request-context.ts";
+import { currentCaller } from "./server/request-context.ts";
 import { listen } from "./server/server.ts";
 import { TriggerDispatcher } from "./triggers/dispatcher.ts";
 import { TriggerRegistry } from "./triggers/registry.ts";
-import { handleTriggerRoute } from "./triggers/routes.ts";
+import { triggerRoutes } from "./triggers/routes.ts";
 
 export { RulesCompileError, type RulesIssue } from "./rules/index.ts";
 
@@ -41,6 +42,11 @@ export interface FirestoreEmulatorOptions {
    * emulator's `--functions_emulator`). Triggers register through the `/emulator/v1/.../triggers` routes.
    */
   functionsEmulator?: string;
+  /**
+   * Web page origins allowed besides pages served from this machine (localhost, 127.0.0.0/8, ::1,
+   * the host the emulator was reached by), or `"*"` for every origin: for a forwarded dev URL.
+   */
+  corsAllowOrigins?: ExtraOrigins;
 }
 
 /** A running emulator. */
@@ -87,14 +93,15 @@ export async function startFirestoreEmulator(
     functionsEmulator: options.functionsEmulator,
     log: options.log ?? ((m) => console.warn(m)),
   });
-  // Commits run inside their request's context, which names the writer for `...WithAuthContext` events.
+  // Commits run inside their request's context: its caller is the writer `...WithAuthContext` events name.
   core.onCommit((db, event) => {
-    if (event.reason !== "clear") dispatcher.onCommit(db, event, currentRequest().principal);
+    if (event.reason !== "clear") dispatcher.onCommit(db, event, currentCaller());
   });
   const host = options.host ?? "127.0.0.1";
-  const server = await listen(core, host, options.port ?? 8080, [
-    (req, res, url) => handleTriggerRoute(triggers, req, res, url),
-  ]);
+  const server = await listen(core, host, options.port ?? 8080, {
+    routes: [triggerRoutes(triggers)],
+    ...(options.corsAllowOrigins ? { corsAllowOrigins: options.corsAllowOrigins } : {}),
+  });
   const hostForClients = host.includes(":") ? `[${host}]` : host;
   return {
     host,

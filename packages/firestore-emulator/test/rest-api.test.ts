@@ -1,4 +1,5 @@
-// The google.firestore.v1 REST API at the wire level: routes, proto3 JSON, errors, streaming, CORS.
+// The google.firestore.v1 REST API at the wire level: routes, proto3 JSON, errors, streaming, CORS
+// (the policy itself, foreign origins refused, is in http-front.test.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningFirestoreEmulator } from "../src/index.ts";
 import { adminFirestore, clearData, startTestEmulator } from "./helpers.ts";
@@ -389,7 +390,7 @@ describe("RPC routes", () => {
 });
 
 describe("browsers", () => {
-  it("answers CORS preflights for any origin and marks responses readable by it", async () => {
+  it("answers CORS preflights for a page served from this machine and marks responses readable by it", async () => {
     const preflight = await fetch(`http://${emulator.address}/v1/${DOCS}:commit`, {
       method: "OPTIONS",
       headers: {

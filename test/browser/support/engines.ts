@@ -25,14 +25,24 @@ export interface FirestoreEngine {
 
 const HOST = "127.0.0.1";
 
+/** What an engine starts with besides its project. */
+export interface EngineOptions {
+  /** Security rules enforced on client requests (default: none, everything allowed). */
+  readonly rules?: string;
+}
+
 /** The engine in this process (fast; what most browser tests use). */
-export async function inProcessEngine(projectId: string): Promise<FirestoreEngine> {
+export async function inProcessEngine(
+  projectId: string,
+  options: EngineOptions = {},
+): Promise<FirestoreEngine> {
   const start = (port: number, importDir?: string) =>
     startFirestoreEmulator({
       host: HOST,
       port,
       projectId,
       log: () => {},
+      ...(options.rules ? { rules: options.rules } : {}),
       ...(importDir ? { importDir } : {}),
     });
   let running = await start(0);

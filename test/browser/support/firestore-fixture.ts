@@ -3,13 +3,22 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import { launchChromium } from "./chromium.ts";
 import { type FirestoreEngine, inProcessEngine } from "./engines.ts";
-import { type BrowserFirestoreOptions, openFirestorePage } from "./firestore-page.ts";
-import { SDK_PAGE, type StaticSite, serveStatic } from "./static-site.ts";
+import { type BrowserFirestoreOptions, openFirestorePage, openLitePage } from "./firestore-page.ts";
+import { LITE_PAGE, SDK_PAGE, type StaticSite, serveStatic } from "./static-site.ts";
 
-/** The test site: the SDK page at `/` and the web SDK bundle at `/sdk.js`. */
+/** The test site: the SDK page at `/` with its bundle at `/sdk.js`, the lite page at `/lite` with `/lite.js`. */
 export async function serveFirestoreSite(): Promise<StaticSite> {
-  const sdk = await readFile(inject("firestoreSdkBundle"), "utf8");
-  return serveStatic({ "/": SDK_PAGE, "/sdk.js": { body: sdk, type: "text/javascript; charset=utf-8" } });
+  const [sdk, lite] = await Promise.all([
+    readFile(inject("firestoreSdkBundle"), "utf8"),
+    readFile(inject("firestoreLiteSdkBundle"), "utf8"),
+  ]);
+  const script = "text/javascript; charset=utf-8";
+  return serveStatic({
+    "/": SDK_PAGE,
+    "/sdk.js": { body: sdk, type: script },
+    "/lite": LITE_PAGE,
+    "/lite.js": { body: lite, type: script },
+  });
 }
 
 /** What `useBrowserFirestore` gives each test. */
@@ -21,6 +30,8 @@ export interface BrowserFirestoreFixture {
   readonly context: BrowserContext;
   /** Opens a page in this test's context with Firestore initialized (memory cache unless asked). */
   openPage(options?: Partial<BrowserFirestoreOptions>): Promise<Page>;
+  /** Opens a page in this test's context with `firebase/firestore/lite` as `window.liteDb`. */
+  openLitePage(options?: { user?: string }): Promise<Page>;
   /** Options for `initFirestore` pointing at this file's engine. */
   firestoreOptions(options?: Partial<BrowserFirestoreOptions>): BrowserFirestoreOptions;
 }
@@ -75,6 +86,7 @@ export function useBrowserFirestore(
       return context!;
     },
     openPage: (options) => openFirestorePage(context!, site!, firestoreOptions(options)),
+    openLitePage: (options) => openLitePage(context!, site!, firestoreOptions(options)),
     firestoreOptions,
   };
 }

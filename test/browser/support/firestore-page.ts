@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
+import type * as LiteSdk from "./firestore-lite-sdk.ts";
 import type * as FirestoreSdk from "./firestore-sdk.ts";
 import type { StaticSite } from "./static-site.ts";
 
@@ -26,6 +27,10 @@ export interface TestPageGlobals {
   record(name: string, target: FirestoreSdk.DocumentReference | FirestoreSdk.Query): void;
   /** Stops a recording listener. */
   stopRecording(name: string): void;
+  /** The lite SDK bundle (`/lite.js`), set by the lite test page. */
+  lite: typeof LiteSdk;
+  /** The lite page's Firestore (REST), set by `initLiteFirestore`. */
+  liteDb: LiteSdk.Firestore;
 }
 
 // Functions passed to page.evaluate run in Chromium but compile here, without the DOM library: this
@@ -46,6 +51,16 @@ export interface BrowserFirestoreOptions {
   readonly persistence?: boolean;
   /** WebChannel mode: streaming (default), forced long polling, or the SDK's auto-detection. */
   readonly transport?: BrowserTransportMode;
+  /**
+   * Signs the page in as this uid: the SDK sends an unsigned ID token for it (`mockUserToken`), as a
+   * page signed in through the Auth emulator sends a real one. Default: signed out.
+   */
+  readonly user?: string;
+}
+
+/** `connectFirestoreEmulator`'s options for a page signed in as `user` (or signed out). */
+function emulatorOptions(user: string | undefined) {
+  return user === undefined ? {} : { mockUserToken: { sub: user, user_id: user } };
 }
 
 /** Opens a page of `site` (which serves `SDK_PAGE` at `/`) and sets up Firestore in it. */
@@ -67,7 +82,7 @@ export async function openFirestorePage(
 export async function initFirestore(page: Page, options: BrowserFirestoreOptions): Promise<void> {
   await page.waitForFunction(() => window.sdk !== undefined);
   await page.evaluate(
-    ({ projectId, host, port, persistence, transport }) => {
+    ({ projectId, host, port, persistence, transport, connectOptions }) => {
       const sdk = window.sdk;
       const app = sdk.initializeApp({ projectId, apiKey: "test-api-key" });
       const db = sdk.initializeFirestore(app, {
@@ -75,7 +90,7 @@ export async function initFirestore(page: Page, options: BrowserFirestoreOptions
         experimentalForceLongPolling: transport === "long-polling",
         experimentalAutoDetectLongPolling: transport === "auto-detect",
       });
-      sdk.connectFirestoreEmulator(db, host, port);
+      sdk.connectFirestoreEmulator(db, host, port, connectOptions);
       window.db = db;
       window.recorded = {};
       const stops: Record<string, () => void> = {};
@@ -111,8 +126,39 @@ export async function initFirestore(page: Page, options: BrowserFirestoreOptions
       port: options.emulator.port,
       persistence: options.persistence ?? false,
       transport: options.transport ?? "streaming",
+      connectOptions: emulatorOptions(options.user),
     },
   );
+}
+
+/**
+ * Opens the lite page of `site` (`LITE_PAGE` at `/lite`) with `firebase/firestore/lite` (REST, no
+ * WebChannel) connected to the emulator as `window.liteDb`, signed in as `options.user` if given.
+ */
+export async function openLitePage(
+  context: BrowserContext,
+  site: StaticSite,
+  options: Pick<BrowserFirestoreOptions, "projectId" | "emulator" | "user">,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/lite`);
+  await page.waitForFunction(() => window.lite !== undefined);
+  await page.evaluate(
+    ({ projectId, host, port, connectOptions }) => {
+      const lite = window.lite;
+      const app = lite.initializeApp({ projectId, apiKey: "test-api-key" });
+      const db = lite.getFirestore(app);
+      lite.connectFirestoreEmulator(db, host, port, connectOptions);
+      window.liteDb = db;
+    },
+    {
+      projectId: options.projectId,
+      host: options.emulator.host,
+      port: options.emulator.port,
+      connectOptions: emulatorOptions(options.user),
+    },
+  );
+  return page;
 }
 
 /** The latest snapshot a recording listener has seen (undefined before the first). */

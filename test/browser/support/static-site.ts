@@ -46,3 +46,12 @@ export const SDK_PAGE: SiteFile = {
 <body><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk;</script></body></html>
 `,
 };
+
+/** A page that imports `/lite.js` (the lite SDK bundle) as a module and exposes it as `window.lite`. */
+export const LITE_PAGE: SiteFile = {
+  type: "text/html; charset=utf-8",
+  body: `<!doctype html>
+<html><head><meta charset="utf-8"><title>lite test page</title></head>
+<body><script type="module">import * as lite from "/lite.js"; window.lite = lite;</script></body></html>
+`,
+};

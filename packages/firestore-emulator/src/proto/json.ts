@@ -1,64 +1,25 @@
-/**
- * Proto3 JSON (https://protobuf.dev/programming-guides/json/) for the Firestore v1 messages, as the web
- * SDK speaks it in browsers (WebChannel and fetch): int64 as strings, bytes as base64, enums by name,
- * Timestamps as RFC 3339 strings, wrapper types as bare values. Decoding produces exactly the object
- * shape @grpc/proto-loader hands to the gRPC handlers (see LOADER_OPTIONS in load.ts), so one set of
- * handlers serves both transports; encoding accepts what those handlers write.
- */
-import path from "node:path";
 import protobuf from "protobufjs";
 import { invalidArgument } from "../errors.ts";
-import { protosRoot } from "./load.ts";
 
-let cachedRoot: protobuf.Root | undefined;
+/**
+ * The proto3 JSON mapping (https://protobuf.dev/programming-guides/json/), driven by the loaded
+ * descriptors (`firestoreProtos()`), between JSON and the message objects the handlers use (the form
+ * grpc-js and proto-loader produce: camelCase names, int64 as decimal strings, enums as names, bytes as
+ * Buffers, Timestamps as `{seconds, nanos}`). One codec serves every transport that speaks JSON: the
+ * REST API (and the browser SDK's JSON POSTs, which are REST calls), WebChannel messages, trigger
+ * payloads. Decoding is as strict as Google's front end: unknown names, wrong types, out-of-range
+ * integers and two members of one oneof are INVALID_ARGUMENT in Google's wording, naming where.
+ */
 
-/** The Firestore v1 protos as protobufjs reflection (camelCase field names), loaded once per process. */
-export function firestoreProtoRoot(): protobuf.Root {
-  if (cachedRoot) return cachedRoot;
-  const base = protosRoot();
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => path.join(base, target);
-  root.loadSync("google/firestore/v1/firestore.proto", { keepCase: false });
-  root.resolveAll();
-  cachedRoot = root;
-  return root;
-}
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** One RPC of google.firestore.v1.Firestore: its message types and which sides stream. */
-export interface FirestoreMethod {
-  readonly name: string;
-  readonly request: protobuf.Type;
-  readonly response: protobuf.Type;
-  readonly clientStreaming: boolean;
-  readonly serverStreaming: boolean;
-}
+type MessageObject = Record<string, unknown>;
 
-let cachedMethods: ReadonlyMap<string, FirestoreMethod> | undefined;
-
-/** The Firestore RPC with this name (`Listen`, `Commit`, ...), or undefined. */
-export function firestoreMethod(name: string): FirestoreMethod | undefined {
-  if (!cachedMethods) {
-    const service = firestoreProtoRoot().lookupService("google.firestore.v1.Firestore");
-    cachedMethods = new Map(
-      service.methodsArray.map((m) => [
-        m.name,
-        {
-          name: m.name,
-          request: m.resolvedRequestType!,
-          response: m.resolvedResponseType!,
-          clientStreaming: m.requestStream === true,
-          serverStreaming: m.responseStream === true,
-        },
-      ]),
-    );
-  }
-  return cachedMethods.get(name);
-}
-
-const MAX_DEPTH = 100;
-const INT64 = new Set(["int64", "uint64", "sint64", "fixed64", "sfixed64"]);
-const INT32 = new Set(["int32", "uint32", "sint32", "fixed32", "sfixed32"]);
-const UNSIGNED = new Set(["uint32", "fixed32", "uint64", "fixed64"]);
+const INT32 = new Set(["int32", "sint32", "sfixed32"]);
+const UINT32 = new Set(["uint32", "fixed32"]);
+const INT64 = new Set(["int64", "sint64", "sfixed64"]);
+const UINT64 = new Set(["uint64", "fixed64"]);
 const WRAPPERS: Record<string, string> = {
   ".google.protobuf.DoubleValue": "double",
   ".google.protobuf.FloatValue": "float",
@@ -70,233 +31,420 @@ const WRAPPERS: Record<string, string> = {
   ".google.protobuf.StringValue": "string",
   ".google.protobuf.BytesValue": "bytes",
 };
-const TIMESTAMP = ".google.protobuf.Timestamp";
-const DURATION = ".google.protobuf.Duration";
 const NULL_VALUE = ".google.protobuf.NullValue";
 
-type Json = unknown;
-type Message = Record<string, unknown>;
+/** Deepest message nesting decoded (Firestore values nest at most 20 maps or arrays, 2 messages each). */
+const MAX_MESSAGE_DEPTH = 100;
 
-/** Google's wording: `Invalid JSON payload received. <what> at '<where>': <why>.` */
-function invalid(at: string, what: string, why?: string): never {
-  const where = at ? ` at '${at}'` : "";
-  throw invalidArgument(`Invalid JSON payload received. ${what}${where}${why ? `: ${why}` : ""}.`);
-}
+/**
+ * Deepest JSON nesting a request may have, checked on the parsed text before any decoding recursion
+ * (Firestore's 20 levels of maps and arrays take 3 JSON levels each).
+ */
+export const MAX_JSON_DEPTH = 128;
 
-function badValue(at: string, kind: string, value: Json): never {
+/** Google's wording for a value of the wrong type or form: `Invalid value at 'where' (what), value`. */
+function invalid(path: string, what: string, value: unknown): never {
   const shown = JSON.stringify(value) ?? String(value);
-  throw invalidArgument(`Invalid value at '${at}' (${kind}), ${shown.slice(0, 100)}`);
+  const at = path ? ` at '${path}'` : "";
+  throw invalidArgument(`Invalid value${at} (${what}), ${shown.slice(0, 100)}`);
 }
 
-function isObject(value: Json): value is Record<string, Json> {
+/** Google's wording for a payload that cannot be read: `Invalid JSON payload received. <what> at 'where'...`. */
+function invalidPayload(path: string, what: string, why?: string): never {
+  const at = path ? ` at '${path}'` : "";
+  throw invalidArgument(`Invalid JSON payload received. ${what}${at}${why ? `: ${why}` : ""}.`);
+}
+
+function scalarKind(type: string): string {
+  return `TYPE_${type.toUpperCase()}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The field a JSON key names: its lowerCamelCase JSON name or its original snake_case proto name. */
-function fieldFor(type: protobuf.Type, key: string): protobuf.Field | undefined {
-  if (Object.hasOwn(type.fields, key)) return type.fields[key];
-  const camel = key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-  return camel !== key && Object.hasOwn(type.fields, camel) ? type.fields[camel] : undefined;
-}
-
-/** Decodes one message from proto3 JSON; anything malformed is INVALID_ARGUMENT naming where. */
-export function messageFromJson(type: protobuf.Type, json: Json): Message {
-  return decodeMessage(type, json, "", 0) as Message;
-}
-
-function decodeMessage(type: protobuf.Type, json: Json, at: string, depth: number): unknown {
-  if (depth > MAX_DEPTH) invalid(at, "Message nesting is too deep");
-  const name = type.fullName;
-  if (name === TIMESTAMP && typeof json === "string") return parseTimestamp(json, at);
-  if (name === DURATION && typeof json === "string") return parseDuration(json, at);
-  const wrapped = WRAPPERS[name];
-  if (wrapped && !isObject(json)) return { value: decodeScalar(wrapped, json, at) };
-  if (!isObject(json)) badValue(at, name.slice(1), json);
-  const out: Message = {};
-  const oneofsSet = new Set<string>();
-  for (const [key, value] of Object.entries(json)) {
-    const field = fieldFor(type, key);
-    const childAt = at ? `${at}.${key}` : key;
-    if (!field) invalid(at, `Unknown name "${key}"`, "Cannot find field");
-    const isNullEnum = field.resolvedType?.fullName === NULL_VALUE;
-    if (value === null && !isNullEnum) continue; // proto3 JSON: null means "not set"
-    const oneof = field.partOf;
-    if (oneof && oneof.name !== `_${field.name}`) {
-      if (oneofsSet.has(oneof.name)) {
-        invalid(at, `Oneof field '${oneof.name}' is already set`, `Cannot set '${key}'`);
-      }
-      oneofsSet.add(oneof.name);
-    }
-    out[field.name] = decodeField(field, value, childAt, depth);
+/** How deeply a parsed JSON value nests, measured without recursion (stops past MAX_JSON_DEPTH). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) break;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
-  return out;
+  return deepest;
 }
 
-function decodeField(field: protobuf.Field, value: Json, at: string, depth: number): unknown {
-  if (field.map) {
-    if (!isObject(value)) badValue(at, "map", value);
-    // A null prototype keeps keys like "__proto__" (a legal Firestore field name) ordinary entries.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [key, item] of Object.entries(value))
-      out[key] = decodeSingle(field, item, `${at}[${key}]`, depth);
-    return out;
+/**
+ * Parses a JSON request (a REST body, a WebChannel message): empty text is `{}`; malformed JSON and
+ * nesting deeper than MAX_JSON_DEPTH are INVALID_ARGUMENT, so no decoder ever recurses without bound.
+ */
+export function parseJsonRequest(text: string): unknown {
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalidArgument(`Invalid JSON payload received. ${(error as Error).message}`);
   }
-  if (field.repeated) {
-    if (!Array.isArray(value)) badValue(at, "list", value);
-    return value.map((item, i) => decodeSingle(field, item, `${at}[${i}]`, depth));
+  if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
+    throw invalidArgument(`Invalid JSON payload received. Nesting deeper than ${MAX_JSON_DEPTH} levels.`);
   }
-  return decodeSingle(field, value, at, depth);
+  return parsed;
 }
 
-function decodeSingle(field: protobuf.Field, value: Json, at: string, depth: number): unknown {
-  const type = field.resolvedType;
-  if (type instanceof protobuf.Type) return decodeMessage(type, value, at, depth + 1);
-  if (type instanceof protobuf.Enum) return decodeEnum(type, value, at);
-  return decodeScalar(field.type, value, at);
+/** `field_name` → `fieldName`, so both spellings of a JSON name find the field. */
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function decodeEnum(type: protobuf.Enum, value: Json, at: string): string | number {
-  if (type.fullName === NULL_VALUE) return "NULL_VALUE";
-  if (typeof value === "string" && Object.hasOwn(type.values, value)) return value;
-  if (typeof value === "number" && Number.isInteger(value)) return type.valuesById[value] ?? value;
-  badValue(at, type.name, value);
+/**
+ * The field of `type` a JSON key names (its JSON name, or its original snake_case name). Only own
+ * fields count: a key like `__proto__` or `toString` names no field.
+ */
+export function fieldNamed(type: protobuf.Type, key: string): protobuf.Field | undefined {
+  const fields = type.fields;
+  const name = Object.hasOwn(fields, key) ? key : camel(key);
+  const field = Object.hasOwn(fields, name) ? fields[name] : undefined;
+  field?.resolve();
+  return field;
 }
 
-function decodeScalar(kind: string, value: Json, at: string): unknown {
-  const upper = `TYPE_${kind.toUpperCase()}`;
-  if (kind === "double" || kind === "float") {
+// ---- Timestamps and durations ----
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const TIMESTAMP_KIND = "google.protobuf.Timestamp";
+
+/** Parses an RFC 3339 timestamp into `{seconds, nanos}` (years 0001–9999, as Timestamp allows). */
+export function parseTimestamp(text: string, path = ""): { seconds: string; nanos: number } {
+  const m = RFC3339.exec(text);
+  if (!m) invalid(path, TIMESTAMP_KIND, text);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  date.setUTCHours(hour!, minute!, second!, 0);
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month! - 1 ||
+    date.getUTCDate() !== day ||
+    hour! > 23 ||
+    minute! > 59 ||
+    second! > 59 ||
+    year! < 1
+  ) {
+    invalid(path, TIMESTAMP_KIND, text);
+  }
+  let seconds = Math.floor(date.getTime() / 1000);
+  if (m[9]) {
+    const offset = (Number(m[10]) * 60 + Number(m[11])) * 60;
+    seconds += m[9] === "+" ? -offset : offset;
+  }
+  const nanos = m[7] ? Number(m[7].padEnd(9, "0")) : 0;
+  return { seconds: String(seconds), nanos };
+}
+
+/** 0, 3, 6 or 9 fraction digits of `nanos`, as proto3 JSON prints them ("" for none). */
+function fraction(nanos: number): string {
+  if (nanos === 0) return "";
+  const digits = String(nanos).padStart(9, "0");
+  return `.${nanos % 1e6 === 0 ? digits.slice(0, 3) : nanos % 1e3 === 0 ? digits.slice(0, 6) : digits}`;
+}
+
+/** Formats `{seconds, nanos}` as RFC 3339 in UTC with 0, 3, 6 or 9 fraction digits, as Google does. */
+export function formatTimestamp(ts: { seconds?: unknown; nanos?: unknown }): string {
+  const seconds = Number(ts.seconds ?? 0);
+  const nanos = Number(ts.nanos ?? 0);
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}${fraction(nanos)}Z`;
+}
+
+function parseDuration(text: unknown, path: string): { seconds: string; nanos: number } {
+  const m = typeof text === "string" ? /^(-)?(\d{1,12})(?:\.(\d{1,9}))?s$/.exec(text) : null;
+  if (!m) invalid(path, "google.protobuf.Duration", text);
+  const sign = m[1] ? -1 : 1;
+  const nanos = m[3] ? Number(m[3].padEnd(9, "0")) : 0;
+  return { seconds: String(sign * Number(m[2])), nanos: sign * nanos };
+}
+
+function formatDuration(d: { seconds?: unknown; nanos?: unknown }): string {
+  const seconds = BigInt(String(d.seconds ?? 0));
+  const nanos = Number(d.nanos ?? 0);
+  const negative = seconds < 0n || nanos < 0;
+  const abs = (negative ? -seconds : seconds).toString();
+  return `${negative ? "-" : ""}${abs}${fraction(Math.abs(nanos))}s`;
+}
+
+// ---- Scalars ----
+
+/** An integer from a JSON number or decimal string (at most 20 digits, so BigInt stays cheap). */
+function parseInteger(value: unknown, path: string, type: string): bigint {
+  const text = typeof value === "number" ? (Number.isInteger(value) ? String(value) : "") : value;
+  if (typeof text !== "string" || !/^-?\d{1,20}$/.test(text)) invalid(path, scalarKind(type), value);
+  return BigInt(text);
+}
+
+function scalarFromJson(type: string, value: unknown, path: string): unknown {
+  if (type === "double" || type === "float") {
     if (typeof value === "number") return value;
     if (value === "NaN") return Number.NaN;
     if (value === "Infinity") return Number.POSITIVE_INFINITY;
     if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
     if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
       return Number(value);
-    badValue(at, upper, value);
+    invalid(path, scalarKind(type), value);
   }
-  if (INT32.has(kind) || INT64.has(kind)) {
-    const text = typeof value === "number" && Number.isInteger(value) ? String(value) : value;
-    if (typeof text !== "string" || !/^-?\d{1,20}$/.test(text)) badValue(at, upper, value);
-    const n = BigInt(text);
-    const bits = INT32.has(kind) ? 32n : 64n;
-    const min = UNSIGNED.has(kind) ? 0n : -(1n << (bits - 1n));
-    const max = UNSIGNED.has(kind) ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
-    if (n < min || n > max) badValue(at, upper, value);
-    return INT32.has(kind) ? Number(n) : n.toString();
+  if (INT32.has(type) || UINT32.has(type)) {
+    const n = parseInteger(value, path, type);
+    const [min, max] = INT32.has(type) ? [-(2n ** 31n), 2n ** 31n - 1n] : [0n, 2n ** 32n - 1n];
+    if (n < min || n > max) invalid(path, scalarKind(type), value);
+    return Number(n);
   }
-  if (kind === "bool") {
-    if (typeof value !== "boolean") badValue(at, upper, value);
+  if (INT64.has(type) || UINT64.has(type)) {
+    const n = parseInteger(value, path, type);
+    const [min, max] = INT64.has(type) ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
+    if (n < min || n > max) invalid(path, scalarKind(type), value);
+    return n.toString();
+  }
+  if (type === "bool") {
+    if (typeof value !== "boolean") invalid(path, scalarKind(type), value);
     return value;
   }
-  if (kind === "string") {
-    if (typeof value !== "string") badValue(at, upper, value);
+  if (type === "string") {
+    if (typeof value !== "string") invalid(path, scalarKind(type), value);
     return value;
   }
-  if (kind === "bytes") {
-    if (typeof value !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) badValue(at, upper, value);
-    return Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  if (type === "bytes") {
+    if (typeof value !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value))
+      invalid(path, scalarKind(type), value);
+    return Buffer.from(value.replaceAll("-", "+").replaceAll("_", "/"), "base64");
   }
-  badValue(at, upper, value);
+  invalid(path, scalarKind(type), value);
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** An RFC 3339 timestamp as a proto Timestamp ({seconds: string, nanos}). */
-function parseTimestamp(text: string, at: string): { seconds: string; nanos: number } {
-  const m = RFC3339.exec(text);
-  if (!m) badValue(at, "google.protobuf.Timestamp", text);
-  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(s), 0);
-  if (
-    date.getUTCFullYear() !== Number(y) ||
-    date.getUTCMonth() !== Number(mo) - 1 ||
-    date.getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(s) > 59
-  ) {
-    badValue(at, "google.protobuf.Timestamp", text);
-  }
-  let seconds = date.getTime() / 1000;
-  if (sign) seconds -= (sign === "+" ? 1 : -1) * (Number(oh) * 3600 + Number(om) * 60);
-  return { seconds: String(seconds), nanos: frac ? Number(frac.padEnd(9, "0")) : 0 };
-}
-
-function parseDuration(text: string, at: string): { seconds: string; nanos: number } {
-  const m = /^(-?)(\d{1,12})(?:\.(\d{1,9}))?s$/.exec(text);
-  if (!m) badValue(at, "google.protobuf.Duration", text);
-  const sign = m[1] ? -1 : 1;
-  const nanos = m[3] ? Number(m[3].padEnd(9, "0")) : 0;
-  return { seconds: String(sign * Number(m[2])), nanos: sign * nanos };
-}
-
-/** Encodes a message (as the gRPC handlers build them) as proto3 JSON; unknown keys are dropped. */
-export function messageToJson(type: protobuf.Type, message: object): Record<string, Json> {
-  return encodeMessage(type, message as Message) as Record<string, Json>;
-}
-
-function encodeMessage(type: protobuf.Type, message: Message): Json {
-  const name = type.fullName;
-  if (name === TIMESTAMP) return formatTimestamp(message);
-  if (name === DURATION) {
-    const nanos = Number(message.nanos ?? 0);
-    const seconds = Number(message.seconds ?? 0);
-    const sign = seconds < 0 || nanos < 0 ? "-" : "";
-    const frac = nanos === 0 ? "" : `.${String(Math.abs(nanos)).padStart(9, "0")}`;
-    return `${sign}${Math.abs(seconds)}${frac}s`;
-  }
-  const wrapped = WRAPPERS[name];
-  if (wrapped) return encodeScalar(wrapped, isObject(message) ? message.value : message);
-  const out: Record<string, Json> = {};
-  for (const field of type.fieldsArray) {
-    const value = message[field.name];
-    if (value === undefined || value === null) continue;
-    if (field.map) {
-      const map: Record<string, Json> = Object.create(null);
-      for (const [key, item] of Object.entries(value as object)) map[key] = encodeSingle(field, item);
-      out[field.name] = map;
-    } else if (field.repeated) {
-      out[field.name] = (value as unknown[]).map((item) => encodeSingle(field, item));
-    } else {
-      out[field.name] = encodeSingle(field, value);
-    }
-  }
-  return out;
-}
-
-function encodeSingle(field: protobuf.Field, value: unknown): Json {
-  const type = field.resolvedType;
-  if (type instanceof protobuf.Type) return encodeMessage(type, value as Message);
-  if (type instanceof protobuf.Enum) {
-    if (type.fullName === NULL_VALUE) return null;
-    return typeof value === "number" ? (type.valuesById[value] ?? value) : value;
-  }
-  return encodeScalar(field.type, value);
-}
-
-function encodeScalar(kind: string, value: unknown): Json {
-  if (INT64.has(kind)) return String(value);
-  if (kind === "double" || kind === "float") {
+function scalarToJson(type: string, value: unknown): Json {
+  if (type === "double" || type === "float") {
     const n = Number(value);
     if (Number.isNaN(n)) return "NaN";
     if (n === Number.POSITIVE_INFINITY) return "Infinity";
     if (n === Number.NEGATIVE_INFINITY) return "-Infinity";
     return n;
   }
-  if (kind === "bytes") {
-    return typeof value === "string" ? value : Buffer.from(value as Uint8Array).toString("base64");
-  }
+  if (INT64.has(type) || UINT64.has(type)) return String(value);
+  if (INT32.has(type) || UINT32.has(type)) return Number(value);
+  if (type === "bytes") return Buffer.from(value as Uint8Array).toString("base64");
   return value as Json;
 }
 
-/** A proto Timestamp as RFC 3339 with 0, 3, 6 or 9 fractional digits, as proto3 JSON prints it. */
-function formatTimestamp(ts: Message): string {
-  const seconds = Number(ts.seconds ?? 0);
-  const nanos = Number(ts.nanos ?? 0);
-  const base = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "");
-  const digits = nanos === 0 ? 0 : nanos % 1e6 === 0 ? 3 : nanos % 1e3 === 0 ? 6 : 9;
-  const frac = digits === 0 ? "" : `.${String(nanos).padStart(9, "0").slice(0, digits)}`;
-  return `${base}${frac}Z`;
+function isDefaultScalar(type: string, value: unknown): boolean {
+  if (type === "bool") return value === false;
+  if (type === "string") return value === "";
+  if (type === "bytes") return (value as Uint8Array).length === 0;
+  return Number(value) === 0 && !Object.is(Number(value), -0);
+}
+
+// ---- google.protobuf.Struct / Value / ListValue ----
+
+function structValueFromJson(value: unknown, path: string, depth: number): MessageObject {
+  if (depth > MAX_MESSAGE_DEPTH) invalidPayload(path, "Message nesting is too deep");
+  if (value === null) return { nullValue: "NULL_VALUE" };
+  if (typeof value === "number") return { numberValue: value };
+  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "boolean") return { boolValue: value };
+  if (Array.isArray(value)) return { listValue: listFromJson(value, path, depth + 1) };
+  return { structValue: structFromJson(value as object, path, depth + 1) };
+}
+
+function listFromJson(value: unknown[], path: string, depth: number): MessageObject {
+  return { values: value.map((v, i) => structValueFromJson(v, `${path}[${i}]`, depth + 1)) };
+}
+
+function structFromJson(value: object, path: string, depth: number): MessageObject {
+  const fields: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) fields[k] = structValueFromJson(v, `${path}[${k}]`, depth + 1);
+  return { fields };
+}
+
+function structValueToJson(v: MessageObject): Json {
+  if (v.numberValue !== undefined) return v.numberValue as number;
+  if (v.stringValue !== undefined) return v.stringValue as string;
+  if (v.boolValue !== undefined) return v.boolValue as boolean;
+  if (v.structValue !== undefined) return structToJson(v.structValue as MessageObject);
+  if (v.listValue !== undefined)
+    return (
+      ((v.listValue as MessageObject).values as MessageObject[] | undefined)?.map(structValueToJson) ?? []
+    );
+  return null;
+}
+
+function structToJson(s: MessageObject): Json {
+  const out: Record<string, Json> = Object.create(null);
+  for (const [k, v] of Object.entries((s.fields as Record<string, MessageObject>) ?? {}))
+    out[k] = structValueToJson(v);
+  return out;
+}
+
+// ---- Messages ----
+
+/** Decodes a JSON value for one field (not repeated, not a map). */
+function singleFromJson(field: protobuf.Field, value: unknown, path: string, depth: number): unknown {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Enum) {
+    if (resolved.fullName === NULL_VALUE && value === null) return "NULL_VALUE";
+    if (typeof value === "string" && Object.hasOwn(resolved.values, value)) return value;
+    if (typeof value === "number" && Object.hasOwn(resolved.valuesById, value))
+      return resolved.valuesById[value];
+    invalid(path, resolved.name, value);
+  }
+  if (resolved instanceof protobuf.Type) return decodeMessage(resolved, value, path, depth + 1);
+  return scalarFromJson(field.type, value, path);
+}
+
+/**
+ * Decodes a JSON value into the message object of `type`. Unknown names, wrong types, two members
+ * of one oneof and malformed well-known values are INVALID_ARGUMENT naming the offending path; map
+ * keys (Firestore field names such as `__proto__`) stay ordinary entries.
+ */
+export function messageFromJson(type: protobuf.Type, json: unknown, path = ""): MessageObject {
+  return decodeMessage(type, json, path, 0);
+}
+
+function decodeMessage(type: protobuf.Type, json: unknown, path: string, depth: number): MessageObject {
+  if (depth > MAX_MESSAGE_DEPTH) invalidPayload(path, "Message nesting is too deep");
+  const wrapped = WRAPPERS[type.fullName];
+  if (wrapped) return { value: scalarFromJson(wrapped, json, path) };
+  switch (type.fullName) {
+    case ".google.protobuf.Timestamp":
+      if (typeof json !== "string") invalid(path, TIMESTAMP_KIND, json);
+      return parseTimestamp(json, path);
+    case ".google.protobuf.Duration":
+      return parseDuration(json, path);
+    case ".google.protobuf.FieldMask":
+      if (typeof json !== "string") invalid(path, "google.protobuf.FieldMask", json);
+      return { paths: json === "" ? [] : json.split(",") };
+    case ".google.protobuf.Struct":
+      if (!isObject(json)) invalid(path, "google.protobuf.Struct", json);
+      return structFromJson(json, path, depth);
+    case ".google.protobuf.Value":
+      return structValueFromJson(json, path, depth);
+    case ".google.protobuf.ListValue":
+      if (!Array.isArray(json)) invalid(path, "google.protobuf.ListValue", json);
+      return listFromJson(json, path, depth);
+  }
+  if (!isObject(json)) invalid(path, type.fullName.slice(1), json);
+  const out: MessageObject = {};
+  const oneofsSet = new Set<string>();
+  for (const [key, value] of Object.entries(json)) {
+    const field = fieldNamed(type, key);
+    if (!field) invalidPayload(path, `Unknown name "${key}"`, "Cannot find field");
+    const fieldPath = path ? `${path}.${field.name}` : field.name;
+    // null means "not set", except where null is the value itself (NullValue, Struct's Value).
+    const nullIsValue =
+      field.resolvedType?.fullName === NULL_VALUE ||
+      field.resolvedType?.fullName === ".google.protobuf.Value";
+    if (value === null && !nullIsValue) continue;
+    const oneof = field.partOf;
+    // proto3 `optional` fields sit in a synthetic oneof of their own (`_name`).
+    if (oneof && oneof.name !== `_${field.name}`) {
+      if (oneofsSet.has(oneof.name))
+        invalidPayload(path, `Oneof field '${oneof.name}' is already set`, `Cannot set '${key}'`);
+      oneofsSet.add(oneof.name);
+    }
+    if (field.map) {
+      if (!isObject(value)) invalid(fieldPath, "map", value);
+      // A null prototype keeps keys like "__proto__" (a legal Firestore field name) ordinary entries.
+      const entries: Record<string, unknown> = Object.create(null);
+      for (const [k, v] of Object.entries(value))
+        entries[k] = singleFromJson(field, v, `${fieldPath}[${k}]`, depth);
+      out[field.name] = entries;
+    } else if (field.repeated) {
+      if (!Array.isArray(value)) invalid(fieldPath, "list", value);
+      out[field.name] = value.map((v, i) => singleFromJson(field, v, `${fieldPath}[${i}]`, depth));
+    } else {
+      out[field.name] = singleFromJson(field, value, fieldPath, depth);
+    }
+  }
+  return out;
+}
+
+function singleToJson(field: protobuf.Field, value: unknown): Json {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Enum) {
+    if (resolved.fullName === NULL_VALUE) return null;
+    return typeof value === "number" ? (resolved.valuesById[value] ?? value) : (value as string);
+  }
+  if (resolved instanceof protobuf.Type) return messageToJson(resolved, value as MessageObject);
+  return scalarToJson(field.type, value);
+}
+
+/**
+ * Encodes a message object of `type` as proto3 JSON, as Google's front ends print it: unset fields and
+ * default scalars, enums and empty lists and maps are left out (except oneof members, whose presence
+ * is the point); messages always appear. Keys that name no field are dropped.
+ */
+export function messageToJson(type: protobuf.Type, message: MessageObject): Json {
+  const wrapped = WRAPPERS[type.fullName];
+  if (wrapped) return scalarToJson(wrapped, message.value ?? (wrapped === "bool" ? false : 0));
+  switch (type.fullName) {
+    case ".google.protobuf.Timestamp":
+      return formatTimestamp(message);
+    case ".google.protobuf.Duration":
+      return formatDuration(message);
+    case ".google.protobuf.FieldMask":
+      return ((message.paths as string[] | undefined) ?? []).join(",");
+    case ".google.protobuf.Struct":
+      return structToJson(message);
+    case ".google.protobuf.Value":
+      return structValueToJson(message);
+    case ".google.protobuf.ListValue":
+      return ((message.values as MessageObject[] | undefined) ?? []).map(structValueToJson);
+  }
+  const out: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(message)) {
+    if (value === undefined || value === null) continue;
+    const field = fieldNamed(type, key);
+    if (!field) continue;
+    if (field.map) {
+      const entries = Object.entries(value as object);
+      if (entries.length === 0) continue;
+      const map: Record<string, Json> = Object.create(null);
+      for (const [k, v] of entries) map[k] = singleToJson(field, v);
+      out[field.name] = map;
+    } else if (field.repeated) {
+      const list = value as unknown[];
+      if (list.length === 0) continue;
+      out[field.name] = list.map((v) => singleToJson(field, v));
+    } else {
+      const isScalar = !(field.resolvedType instanceof protobuf.Type);
+      const isEnumDefault =
+        field.resolvedType instanceof protobuf.Enum &&
+        field.resolvedType.fullName !== NULL_VALUE &&
+        (value === 0 || field.resolvedType.values[value as string] === 0);
+      const isDefault = isScalar && (field.resolvedType ? isEnumDefault : isDefaultScalar(field.type, value));
+      if (isDefault && !field.partOf) continue;
+      out[field.name] = singleToJson(field, value);
+    }
+  }
+  return out;
+}
+
+/** Decodes a query parameter's text as the value of `field` (one element, for repeated fields). */
+export function fieldFromQueryText(field: protobuf.Field, text: string, path: string): unknown {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Type) {
+    const wrapped = WRAPPERS[resolved.fullName];
+    if (wrapped) return { value: fieldFromQueryScalar(wrapped, text, path) };
+    return messageFromJson(resolved, text, path);
+  }
+  if (resolved instanceof protobuf.Enum) return singleFromJson(field, text, path, 0);
+  return fieldFromQueryScalar(field.type, text, path);
+}
+
+function fieldFromQueryScalar(type: string, text: string, path: string): unknown {
+  if (type === "bool") {
+    if (text === "true" || text === "false") return text === "true";
+    invalid(path, scalarKind(type), text);
+  }
+  return scalarFromJson(type, text, path);
 }

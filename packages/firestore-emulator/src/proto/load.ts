@@ -8,7 +8,7 @@ import protobuf from "protobufjs";
  * Where the Firestore v1 protos live: the ones shipped inside `@google-cloud/firestore`, so the
  * emulator speaks exactly the wire format of the SDK version installed next to it.
  */
-export function protosRoot(): string {
+function protosRoot(): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve("@google-cloud/firestore/package.json");
   return path.join(path.dirname(pkg), "build", "protos");
@@ -32,7 +32,8 @@ let cachedRoot: protobuf.Root | undefined;
 
 /**
  * The `google.firestore.v1` descriptors (camelCase field names, as proto3 JSON names them), loaded
- * once per process. The gRPC service, the REST JSON codec and the trigger payloads all use this one.
+ * once per process. The gRPC service, the proto3 JSON codec (REST, WebChannel) and the trigger
+ * payloads all use this one.
  */
 export function firestoreProtos(): protobuf.Root {
   if (cachedRoot) return cachedRoot;
@@ -49,6 +50,39 @@ export function firestoreProtos(): protobuf.Root {
 /** A message type of the loaded protos, by its full name (e.g. `google.firestore.v1.Document`). */
 export function protoType(fullName: string): protobuf.Type {
   return firestoreProtos().lookupType(fullName);
+}
+
+/** One RPC of google.firestore.v1.Firestore: its message types and which sides stream. */
+export interface FirestoreMethod {
+  readonly name: string;
+  readonly request: protobuf.Type;
+  readonly response: protobuf.Type;
+  readonly clientStreaming: boolean;
+  readonly serverStreaming: boolean;
+}
+
+let cachedMethods: ReadonlyMap<string, FirestoreMethod> | undefined;
+
+/** The Firestore RPC with this name (`Listen`, `Commit`, ...), or undefined. */
+export function firestoreMethod(name: string): FirestoreMethod | undefined {
+  cachedMethods ??= new Map(
+    firestoreProtos()
+      .lookupService("google.firestore.v1.Firestore")
+      .methodsArray.map((m) => {
+        m.resolve();
+        return [
+          m.name,
+          {
+            name: m.name,
+            request: m.resolvedRequestType!,
+            response: m.resolvedResponseType!,
+            clientStreaming: m.requestStream === true,
+            serverStreaming: m.responseStream === true,
+          },
+        ];
+      }),
+  );
+  return cachedMethods.get(name);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { invalidArgument } from "../errors.ts";
 import { matchPathPattern, type PatternToken, parsePathPattern } from "../model/path-pattern.ts";
 
 /**
@@ -46,7 +47,13 @@ export function splitRequestPath(pathname: string): {
   withVerb: { segments: string[]; verb: string } | undefined;
 } {
   const raw = pathname.replace(/^\/+/, "").split("/");
-  const decode = (s: string) => decodeURIComponent(s);
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw invalidArgument("Invalid request URL: malformed percent-encoding.");
+    }
+  };
   const segments = raw.map(decode);
   const last = raw[raw.length - 1] ?? "";
   const colon = last.lastIndexOf(":");

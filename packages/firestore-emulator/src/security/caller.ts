@@ -1,3 +1,4 @@
+import type * as grpc from "@grpc/grpc-js";
 import { Code, FirestoreError } from "../errors.ts";
 import type { AuthClaims } from "../rules/index.ts";
 
@@ -52,4 +53,13 @@ export function callerFromAuthorization(header: string | undefined): Caller {
     throw new FirestoreError(Code.UNAUTHENTICATED, "Invalid ID token: it names no user (sub or user_id).");
   }
   return { kind: "client", auth: c };
+}
+
+/**
+ * The caller a call's metadata names (its `authorization` entry): gRPC metadata as sent, or the HTTP
+ * headers of a REST or WebChannel request turned into metadata, so every transport decodes it alike.
+ */
+export function callerFromMetadata(metadata: grpc.Metadata): Caller {
+  const value = metadata.get("authorization")[0];
+  return callerFromAuthorization(typeof value === "string" ? value : value?.toString("utf8"));
 }

@@ -14,7 +14,6 @@ import type {
 import type { Query } from "../query/model.ts";
 import type { ReadConsistency } from "../store/database.ts";
 import { parseWrite } from "../store/mutation.ts";
-import { callerOf } from "./caller.ts";
 import { databaseFromName, resolveResource } from "./context.ts";
 import { serverStream, unary } from "./rpc.ts";
 
@@ -72,8 +71,8 @@ function collectionListing(parent: string, collectionId: string): Query {
 export function documentHandlers(core: EmulatorCore) {
   return {
     GetDocument: unary(
-      async (req: { name?: string; mask?: { fieldPaths?: string[] } } & Consistency, call) => {
-        const caller = callerOf(call);
+      async (req: { name?: string; mask?: { fieldPaths?: string[] } } & Consistency, context) => {
+        const { caller } = context;
         const parsed = parseDocumentName(req.name ?? "");
         const db = core.database(parsed.db);
         const path = parsed.segments.join("/");
@@ -89,9 +88,9 @@ export function documentHandlers(core: EmulatorCore) {
       async (
         req: { database?: string; documents?: string[]; mask?: { fieldPaths?: string[] } } & Consistency,
         write: (r: object) => void,
-        call,
+        context,
       ) => {
-        const caller = callerOf(call);
+        const { caller } = context;
         const db = databaseFromName(core, req.database);
         const names = req.documents ?? [];
         const paths = names.map((n) => parseDocumentNameIn(db.id, n));
@@ -129,9 +128,9 @@ export function documentHandlers(core: EmulatorCore) {
           mask?: { fieldPaths?: string[] };
           showMissing?: boolean;
         } & Consistency,
-        call,
+        context,
       ) => {
-        const caller = callerOf(call);
+        const { caller } = context;
         const { db, path } = resolveResource(core, req.parent);
         if (path.split("/").length % 2 === 1 && path !== "") {
           throw invalidArgument(`The parent "${req.parent}" must be a document or the documents root.`);
@@ -159,10 +158,10 @@ export function documentHandlers(core: EmulatorCore) {
     ListCollectionIds: unary(
       async (
         req: { parent?: string; pageSize?: number; pageToken?: string; readTime?: ProtoTimestamp },
-        call,
+        context,
       ) => {
         const { db, path } = resolveResource(core, req.parent);
-        core.gate.requireAdmin(callerOf(call), db, "Listing collection ids requires admin authentication.");
+        core.gate.requireAdmin(context.caller, db, "Listing collection ids requires admin authentication.");
         if (path !== "" && path.split("/").length % 2 === 1) {
           throw invalidArgument(`The parent "${req.parent}" must be a document or the documents root.`);
         }
@@ -186,9 +185,9 @@ export function documentHandlers(core: EmulatorCore) {
           document?: ProtoDocument;
           mask?: { fieldPaths?: string[] };
         },
-        call,
+        context,
       ) => {
-        const caller = callerOf(call);
+        const { caller } = context;
         const { db, path } = resolveResource(core, req.parent);
         if (!req.collectionId) throw invalidArgument("CreateDocument needs a collection id.");
         const docPath = `${path === "" ? "" : `${path}/`}${req.collectionId}/${req.documentId || autoId()}`;
@@ -210,9 +209,9 @@ export function documentHandlers(core: EmulatorCore) {
           mask?: { fieldPaths?: string[] };
           currentDocument?: ProtoPrecondition;
         },
-        call,
+        context,
       ) => {
-        const caller = callerOf(call);
+        const { caller } = context;
         const parsed = parseDocumentName(req.document?.name ?? "");
         const db = core.database(parsed.db);
         const m = parseWrite(db.id, {
@@ -225,8 +224,8 @@ export function documentHandlers(core: EmulatorCore) {
       },
     ),
 
-    DeleteDocument: unary(async (req: { name?: string; currentDocument?: ProtoPrecondition }, call) => {
-      const caller = callerOf(call);
+    DeleteDocument: unary(async (req: { name?: string; currentDocument?: ProtoPrecondition }, context) => {
+      const { caller } = context;
       const parsed = parseDocumentName(req.name ?? "");
       const db = core.database(parsed.db);
       const m = parseWrite(db.id, {

@@ -4,8 +4,8 @@ import { invalidArgument } from "../errors.ts";
 import { ListenSession } from "../listen/session.ts";
 import { databaseName } from "../model/path.ts";
 import type { ProtoTarget } from "../proto/types.ts";
-import { callerOf } from "./caller.ts";
 import { databaseFromName } from "./context.ts";
+import { contextOf } from "./request-context.ts";
 import { grpcError } from "./rpc.ts";
 
 interface ListenRequest {
@@ -28,7 +28,7 @@ export function listenHandler(core: EmulatorCore) {
       if (ended) return;
       try {
         if (!session) {
-          const caller = callerOf(call);
+          const { caller } = contextOf(call.metadata);
           const db = databaseFromName(core, request.database);
           database = databaseName(db.id);
           session = new ListenSession(

@@ -6,7 +6,6 @@ import { isKeyPath } from "../model/field-path.ts";
 import type { ProtoStructuredAggregationQuery, ProtoStructuredQuery } from "../proto/types.ts";
 import { aggregate, parseAggregations } from "../query/aggregate.ts";
 import { parseQuery } from "../query/parse.ts";
-import { callerOf } from "./caller.ts";
 import { resolveResource } from "./context.ts";
 import { consistencyOf } from "./documents.ts";
 import { serverStream, unary } from "./rpc.ts";
@@ -30,10 +29,10 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
-        call,
+        context,
       ) => {
         rejectExplain(req);
-        const caller = callerOf(call);
+        const { caller } = context;
         const { db } = resolveResource(core, req.parent);
         const query = parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {});
         core.gate.authorizeQuery(caller, db, query);
@@ -63,10 +62,10 @@ export function queryHandlers(core: EmulatorCore) {
           explainOptions?: unknown;
         } & ReadFields,
         write: (r: object) => void,
-        call,
+        context,
       ) => {
         rejectExplain(req);
-        const caller = callerOf(call);
+        const { caller } = context;
         const { db } = resolveResource(core, req.parent);
         const spec = req.structuredAggregationQuery ?? {};
         const aggregations = parseAggregations(spec);
@@ -81,16 +80,18 @@ export function queryHandlers(core: EmulatorCore) {
       },
     ),
 
-    PartitionQuery: unary(async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }, call) => {
-      const { db } = resolveResource(core, req.parent);
-      core.gate.authorizeQuery(
-        callerOf(call),
-        db,
-        parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {}),
-      );
-      // Firestore may return fewer partitions than asked; none means "one partition: everything".
-      return { partitions: [], nextPageToken: "" };
-    }),
+    PartitionQuery: unary(
+      async (req: { parent?: string; structuredQuery?: ProtoStructuredQuery }, context) => {
+        const { db } = resolveResource(core, req.parent);
+        core.gate.authorizeQuery(
+          context.caller,
+          db,
+          parseQuery(db.id, req.parent ?? "", req.structuredQuery ?? {}),
+        );
+        // Firestore may return fewer partitions than asked; none means "one partition: everything".
+        return { partitions: [], nextPageToken: "" };
+      },
+    ),
 
     ExecutePipeline: serverStream(async () => {
       throw new FirestoreError(Code.UNIMPLEMENTED, "Pipelines are not supported by the Firestore emulator.");

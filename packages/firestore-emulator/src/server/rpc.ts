@@ -1,6 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import { toStatus } from "../errors.ts";
-import { contextOf, runInRequest } from "./request-context.ts";
+import { contextOf, type RequestContext, runInRequest } from "./request-context.ts";
 
 /** Turns any thrown value into a gRPC status object (FirestoreErrors keep their code). */
 export function grpcError(error: unknown): Partial<grpc.StatusObject> {
@@ -9,8 +9,8 @@ export function grpcError(error: unknown): Partial<grpc.StatusObject> {
   return { code: status.code, details: status.details };
 }
 
-/** What a handler may read about its call besides the request: its metadata (headers). */
-export interface RpcCall {
+/** What a transport knows about a call besides its request: its metadata (headers). */
+export interface IncomingCall {
   readonly metadata: grpc.Metadata;
 }
 
@@ -19,16 +19,27 @@ export interface RpcCall {
  * transports (REST) run exactly the same code, inside the same request context.
  */
 export type Rpc =
-  | { readonly kind: "unary"; run(request: unknown, call: RpcCall): Promise<unknown> }
+  | { readonly kind: "unary"; run(request: unknown, call: IncomingCall): Promise<unknown> }
   | {
       readonly kind: "serverStream";
-      run(request: unknown, call: RpcCall, write: (response: unknown) => void): Promise<void>;
+      run(request: unknown, call: IncomingCall, write: (response: unknown) => void): Promise<void>;
     };
 
+/**
+ * Runs `fn` in the request context of `call`: its caller is decoded once, here (a malformed
+ * `authorization` rejects with UNAUTHENTICATED), for the handler, its rules checks and commit events.
+ */
+function inRequest<T>(call: IncomingCall, fn: (context: RequestContext) => Promise<T> | T): Promise<T> {
+  return Promise.resolve().then(() => {
+    const context = contextOf(call.metadata);
+    return runInRequest(context, () => fn(context));
+  });
+}
+
 /** A unary handler from an async function; a throw becomes that call's status, never a crash. */
-export function unary<Req, Res>(fn: (request: Req, call: RpcCall) => Promise<Res> | Res) {
-  const run = (request: Req, call: RpcCall): Promise<Res> =>
-    runInRequest(contextOf(call.metadata), () => Promise.resolve().then(() => fn(request, call)));
+export function unary<Req, Res>(fn: (request: Req, context: RequestContext) => Promise<Res> | Res) {
+  const run = (request: Req, call: IncomingCall): Promise<Res> =>
+    inRequest(call, (context) => fn(request, context));
   const handler = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
     run(call.request, call).then(
       (response) => callback(null, response),
@@ -40,10 +51,10 @@ export function unary<Req, Res>(fn: (request: Req, call: RpcCall) => Promise<Res
 
 /** A server-streaming handler: `fn` yields responses through `write`; a throw ends the call with a status. */
 export function serverStream<Req, Res>(
-  fn: (request: Req, write: (response: Res) => void, call: RpcCall) => Promise<void>,
+  fn: (request: Req, write: (response: Res) => void, context: RequestContext) => Promise<void>,
 ) {
-  const run = (request: Req, call: RpcCall, write: (response: Res) => void): Promise<void> =>
-    runInRequest(contextOf(call.metadata), () => Promise.resolve().then(() => fn(request, write, call)));
+  const run = (request: Req, call: IncomingCall, write: (response: Res) => void): Promise<void> =>
+    inRequest(call, (context) => fn(request, write, context));
   const handler = (call: grpc.ServerWritableStream<Req, Res>): void => {
     run(call.request, call, (r) => call.write(r)).then(
       () => call.end(),

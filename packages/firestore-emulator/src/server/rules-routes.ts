@@ -1,6 +1,10 @@
 import type http from "node:http";
 import { z } from "zod";
 import type { EmulatorCore } from "../emulator-core.ts";
+import { Code } from "../errors.ts";
+import { readBody } from "../http/body.ts";
+import { decodedPath, type HttpRoute } from "../http/front.ts";
+import { errorBody, sendJson } from "../http/responses.ts";
 import { compileRules, RulesCompileError } from "../rules/index.ts";
 
 const RULES_ROUTE = /^\/emulator\/v1\/projects\/([^/:]+):securityRules$/;
@@ -17,31 +21,8 @@ const putBody = z.object({
   }),
 });
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 function badRequest(res: http.ServerResponse, message: string, extra: object = {}): void {
-  send(res, 400, { error: { code: 400, message, status: "INVALID_ARGUMENT" }, ...extra });
-}
-
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+  sendJson(res, 400, { ...errorBody(Code.INVALID_ARGUMENT, message), ...extra });
 }
 
 async function putRules(
@@ -50,8 +31,7 @@ async function putRules(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ) {
-  const text = await readBody(req);
-  if (text === undefined) return send(res, 413, { error: { code: 413, message: "Rules body too large." } });
+  const text = await readBody(req, MAX_BODY);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -68,11 +48,11 @@ async function putRules(
   const file = parsed.data.rules.files[0]!;
   try {
     core.rules.setForProject(project, compileRules(file.content, file.name ?? "firestore.rules"));
-    send(res, 200, {});
+    sendJson(res, 200, {});
   } catch (error) {
     if (!(error instanceof RulesCompileError)) throw error;
     // firebase-tools' watcher asks for the issues with a 200 (ignore_errors); others get a 400.
-    if (parsed.data.ignore_errors) send(res, 200, { issues: error.issues });
+    if (parsed.data.ignore_errors) sendJson(res, 200, { issues: error.issues });
     else badRequest(res, error.message, { issues: error.issues });
   }
 }
@@ -81,27 +61,24 @@ async function putRules(
  * The official emulator's rules endpoint, which `@firebase/rules-unit-testing` and firebase-tools
  * use: `PUT /emulator/v1/projects/{p}:securityRules` with `{rules: {files: [{name?, content}]}}`
  * replaces that project's rules (400 naming `file:line:col` when they do not compile; the previous
- * rules stay). `GET` returns the project's rules source. Returns false for other paths.
+ * rules stay). `GET` returns the project's rules source.
  */
-export function handleRulesRoute(
-  core: EmulatorCore,
-  path: string,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): boolean {
-  const match = RULES_ROUTE.exec(path);
-  if (!match) return false;
-  const project = match[1]!;
-  if (req.method === "PUT" || req.method === "POST") {
-    putRules(core, project, req, res).catch((error: unknown) => {
-      console.error("firestore-emulator: setting rules failed:", error);
-      if (!res.headersSent) send(res, 500, { error: { code: 500, message: "Setting rules failed." } });
-    });
-  } else if (req.method === "GET") {
-    const rules = core.rules.forProject(project);
-    send(res, 200, rules ? { rules: { files: [{ name: rules.fileName, content: rules.source }] } } : {});
-  } else {
-    send(res, 405, { error: { code: 405, message: "Use PUT to set rules." } });
-  }
-  return true;
+export function rulesRoute(core: EmulatorCore): HttpRoute {
+  return (req, res, url) => {
+    const match = RULES_ROUTE.exec(decodedPath(url));
+    if (!match) return undefined;
+    const project = match[1]!;
+    if (req.method === "PUT" || req.method === "POST") return putRules(core, project, req, res);
+    if (req.method === "GET") {
+      const rules = core.rules.forProject(project);
+      sendJson(
+        res,
+        200,
+        rules ? { rules: { files: [{ name: rules.fileName, content: rules.source }] } } : {},
+      );
+    } else {
+      sendJson(res, 405, { error: { code: 405, message: "Use PUT to set rules." } });
+    }
+    return Promise.resolve();
+  };
 }

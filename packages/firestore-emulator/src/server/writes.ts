@@ -6,9 +6,8 @@ import { databaseName } from "../model/path.ts";
 import type { ProtoTransactionOptions, ProtoWrite, ProtoWriteResult } from "../proto/types.ts";
 import type { CommitGuard, CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
-import { callerOf } from "./caller.ts";
 import { databaseFromName } from "./context.ts";
-import { contextOf, runInRequest } from "./request-context.ts";
+import { contextOf, type RequestContext, runInRequest } from "./request-context.ts";
 import { grpcError, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
@@ -52,13 +51,12 @@ let streamCounter = 0;
 function writeStream(core: EmulatorCore) {
   return (call: grpc.ServerDuplexStream<WriteRequest, object>): void => {
     let db: Database | undefined;
-    let caller: ReturnType<typeof callerOf> | undefined;
+    let context: RequestContext | undefined;
     const streamId = `stream-${++streamCounter}`;
     let counter = 0;
     let queue: Promise<void> = Promise.resolve();
     let ended = false;
     const token = () => Buffer.from(`${streamId}:${++counter}`);
-    const context = contextOf(call.metadata);
     const fail = (error: unknown) => {
       if (ended) return;
       ended = true;
@@ -69,7 +67,7 @@ function writeStream(core: EmulatorCore) {
         if (ended) return;
         try {
           if (!db) {
-            caller = callerOf(call);
+            context = contextOf(call.metadata);
             db = databaseFromName(core, request.database);
             if (request.writes?.length)
               throw invalidArgument("The first Write request must be a handshake without writes.");
@@ -79,9 +77,14 @@ function writeStream(core: EmulatorCore) {
           if (request.database && request.database !== databaseName(db.id)) {
             throw invalidArgument("A Write stream serves one database.");
           }
-          const target = db;
-          const result = await runInRequest(context, () =>
-            commitWrites(target, request.writes, undefined, core.gate.commitGuard(caller!, target, false)),
+          const [target, writer] = [db, context!];
+          const result = await runInRequest(writer, () =>
+            commitWrites(
+              target,
+              request.writes,
+              undefined,
+              core.gate.commitGuard(writer.caller, target, false),
+            ),
           );
           if (!ended) call.write({ streamToken: token(), ...commitResponse(result) });
         } catch (error) {
@@ -110,17 +113,16 @@ function writeStream(core: EmulatorCore) {
 export function writeHandlers(core: EmulatorCore) {
   return {
     Commit: unary(
-      async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }, call) => {
-        const caller = callerOf(call);
+      async (req: { database?: string; writes?: ProtoWrite[]; transaction?: Uint8Array }, { caller }) => {
         const db = databaseFromName(core, req.database);
         const guard = core.gate.commitGuard(caller, db, Boolean(req.transaction?.length));
         return commitResponse(await commitWrites(db, req.writes, req.transaction, guard));
       },
     ),
 
-    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }, call) => {
+    BatchWrite: unary(async (req: { database?: string; writes?: ProtoWrite[] }, { caller }) => {
       const db = databaseFromName(core, req.database);
-      core.gate.requireAdmin(callerOf(call), db, "Batch writes require admin authentication.");
+      core.gate.requireAdmin(caller, db, "Batch writes require admin authentication.");
       const mutations = (req.writes ?? []).map((w) => parseWrite(db.id, w));
       const outcomes = await db.batchWrite(mutations);
       return {

@@ -1,7 +1,7 @@
 import type { DatabaseId } from "../model/path.ts";
-import type { Principal } from "../server/request-context.ts";
+import type { Caller } from "../security/caller.ts";
 import type { CommitEvent } from "../store/database.ts";
-import { type Delivery, type DocumentChangeEvent, deliveryFor, fires } from "./events.ts";
+import { type Delivery, type DocumentChangeEvent, deliveryFor, fires, principalOf } from "./events.ts";
 import type { TriggerRegistry } from "./registry.ts";
 
 /** Longest a function may run before its delivery is given up (Cloud Functions' own maximum is 540 s). */
@@ -30,10 +30,11 @@ export class TriggerDispatcher {
     this.options = options;
   }
 
-  /** Queues the deliveries one commit causes. Called synchronously inside the commit. */
-  onCommit(db: DatabaseId, event: CommitEvent, principal: Principal): void {
+  /** Queues the deliveries one commit by `caller` causes. Called synchronously inside the commit. */
+  onCommit(db: DatabaseId, event: CommitEvent, caller: Caller): void {
     const triggers = this.registry.list(db.projectId);
     if (triggers.length === 0) return;
+    const principal = principalOf(caller);
     for (const { path, before, after } of event.changes) {
       const change: DocumentChangeEvent = {
         projectId: db.projectId,

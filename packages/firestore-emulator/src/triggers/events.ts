@@ -5,10 +5,34 @@ import { encodeDocument, type StoredDocument } from "../model/document.ts";
 import { formatFieldPath } from "../model/field-path.ts";
 import { matchPathPattern } from "../model/path-pattern.ts";
 import { type Fields, valuesIdentical } from "../model/values.ts";
+import { formatTimestamp, messageToJson } from "../proto/json.ts";
 import { firestoreProtos, protoType } from "../proto/load.ts";
-import { formatTimestamp, messageToJson } from "../rest/json-codec.ts";
-import type { Principal } from "../server/request-context.ts";
+import type { Caller } from "../security/caller.ts";
 import type { Operation, Trigger } from "./registry.ts";
+
+/**
+ * Who made a change, in the terms Firestore's change events use (`authtype`/`authid`): a signed-in
+ * app user (an ID token's uid), a service account (the Admin SDK's `Bearer owner`, or a token that is
+ * not a Firebase ID token), or nobody.
+ */
+export interface Principal {
+  readonly authType: "app_user" | "service_account" | "unauthenticated";
+  readonly authId?: string;
+}
+
+/**
+ * The principal of a request's caller (the same caller security rules judge). Inferred: production's
+ * other types (`api_key`, `system`, `unknown`) never occur in the emulator.
+ */
+export function principalOf(caller: Caller): Principal {
+  if (caller.kind === "admin") return { authType: "service_account" };
+  if (!caller.auth) return { authType: "unauthenticated" };
+  const uid = caller.auth.user_id ?? caller.auth.sub;
+  // Firebase ID tokens carry a `firebase` claim; any other JWT is some service's credential.
+  if (caller.auth.firebase !== undefined && typeof uid === "string")
+    return { authType: "app_user", authId: uid };
+  return { authType: "service_account" };
+}
 
 /** One document's change in a commit, as triggers see it. */
 export interface DocumentChangeEvent {

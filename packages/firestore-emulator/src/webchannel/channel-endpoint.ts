@@ -2,10 +2,13 @@ import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import * as grpc from "@grpc/grpc-js";
 import { toStatus } from "../errors.ts";
-import { type FirestoreMethod, messageFromJson, messageToJson } from "../proto/json.ts";
+import { BodyTooLarge, readBody } from "../http/body.ts";
+import { metadataFromHeaders } from "../http/metadata.ts";
+import { errorBody, sendText } from "../http/responses.ts";
+import { messageFromJson, messageToJson, parseJsonRequest } from "../proto/json.ts";
+import type { FirestoreMethod } from "../proto/load.ts";
 import { type BackChannelSink, type ChannelLimits, ChannelSession } from "./channel.ts";
-import { BodyTooLarge, errorBody, peerOf, readBody, sendText, sendTooLarge } from "./http-util.ts";
-import { metadataFromHeaders, RpcCall, type ServiceImplementation, startCall } from "./rpc-call.ts";
+import { RpcCall, type ServiceImplementation, startCall } from "./rpc-call.ts";
 import { CLOSE, frame, handshakeArray, parseForwardBody, parseInitHeaders, WireError } from "./wire.ts";
 
 /** Limits of the channel endpoint as a whole. */
@@ -27,6 +30,11 @@ const NO_CACHE = {
   "cache-control": "no-cache, no-store, max-age=0, must-revalidate",
   "x-content-type-options": "nosniff",
 };
+
+/** `address:port` of the client, as grpc-js reports peers. */
+function peerOf(req: http.IncomingMessage): string {
+  return `${req.socket.remoteAddress ?? "unknown"}:${req.socket.remotePort ?? 0}`;
+}
 
 /** The client treats a 400 whose body contains "Unknown SID" (not at offset 0) as a dead session. */
 function unknownSession(res: http.ServerResponse): void {
@@ -86,8 +94,11 @@ export class ChannelEndpoint {
     try {
       body = await readBody(req, this.limits.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLarge) sendTooLarge(res, error.message, "text/plain; charset=utf-8");
-      else res.destroy();
+      if (error instanceof BodyTooLarge) {
+        // The connection closes once this is sent: the rest of the body is never read.
+        res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        res.end(error.message);
+      } else res.destroy();
       return;
     }
     if (sid === null) this.handshake(req, res, method, body, query);
@@ -127,8 +138,10 @@ export class ChannelEndpoint {
       `/google.firestore.v1.Firestore/${method.name}`,
       { metadata, peer: peerOf(req), host: req.headers.host ?? "" },
       {
-        message: (response) => session.send([messageToJson(method.response, response)]),
-        finish: (status) => session.send(status.code === grpc.status.OK ? CLOSE : [errorBody(status)]),
+        message: (response) =>
+          session.send([messageToJson(method.response, response as Record<string, unknown>)]),
+        finish: (status) =>
+          session.send(status.code === grpc.status.OK ? CLOSE : [errorBody(status.code, status.details)]),
       },
     );
     const channel: OpenChannel = {
@@ -184,13 +197,9 @@ export class ChannelEndpoint {
   private deliver(channel: OpenChannel, json: string): void {
     let request: object;
     try {
-      request = messageFromJson(channel.method.request, JSON.parse(json));
+      request = messageFromJson(channel.method.request, parseJsonRequest(json));
     } catch (error) {
-      const details =
-        error instanceof SyntaxError
-          ? `Invalid JSON payload received. ${error.message}`
-          : toStatus(error).details;
-      const code = error instanceof SyntaxError ? grpc.status.INVALID_ARGUMENT : toStatus(error).code;
+      const { code, details } = toStatus(error);
       channel.call.emit("error", { code, details });
       return;
     }

@@ -20,7 +20,7 @@ import {
   writeBatch,
 } from "firebase/firestore";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { adminFirestore, clearData, rawClient, startTestEmulator } from "../helpers.ts";
+import { adminFirestore, clearData, rawClient, startTestEmulator, unsignedToken } from "../helpers.ts";
 
 const PROJECT = "demo-enforce";
 const RULES = `rules_version = '2';
@@ -39,12 +39,6 @@ service cloud.firestore {
     match /profiles/{id} { allow get: if request.auth.token.email_verified == true && request.auth.token.firebase.sign_in_provider == 'password'; }
   }
 }`;
-
-/** An unsigned ID token, as the Auth emulator and rules-unit-testing mint them. */
-function unsignedToken(claims: Record<string, unknown>): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${b64({ alg: "none", typ: "JWT" })}.${b64({ iat: 0, exp: 3600, ...claims })}.`;
-}
 
 const emulatorState: { emulator?: Awaited<ReturnType<typeof startTestEmulator>> } = {};
 const apps: { db: Firestore; close: () => Promise<void> }[] = [];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FirestoreError } from "../../src/errors.ts";
-import { firestoreMethod, firestoreProtoRoot, messageFromJson, messageToJson } from "../../src/proto/json.ts";
+import { messageFromJson, messageToJson } from "../../src/proto/json.ts";
+import { firestoreMethod, firestoreProtos } from "../../src/proto/load.ts";
 
-const root = firestoreProtoRoot();
+const root = firestoreProtos();
 const Value = root.lookupType("google.firestore.v1.Value");
 const Write = root.lookupType("google.firestore.v1.Write");
 const Target = root.lookupType("google.firestore.v1.Target");
@@ -92,6 +93,25 @@ describe("proto3 JSON requests", () => {
     expect(error({ currentDocument: { updateTime: "yesterday" } })).toContain("google.protobuf.Timestamp");
   });
 
+  it("read Write.verify, production's field the shipped protos lack, as a member of the operation oneof", () => {
+    const name = "projects/p/databases/(default)/documents/c/d";
+    expect(messageFromJson(Write, { verify: name, currentDocument: { exists: true } })).toEqual({
+      verify: name,
+      currentDocument: { exists: true },
+    });
+    expect(() => messageFromJson(Write, { verify: name, delete: name })).toThrow(
+      "Oneof field 'operation' is already set",
+    );
+  });
+
+  it("find no field behind inherited property names", () => {
+    for (const key of ["__proto__", "toString", "constructor"]) {
+      expect(() => messageFromJson(Write, JSON.parse(`{"${key}": {}}`))).toThrow(
+        `Unknown name "${key}": Cannot find field.`,
+      );
+    }
+  });
+
   it("refuse absurd nesting instead of recursing without bound", () => {
     let value: unknown = { nullValue: null };
     for (let i = 0; i < 200; i++) value = { arrayValue: { values: [value] } };
@@ -123,6 +143,23 @@ describe("proto3 JSON responses", () => {
       }),
     ).toEqual({ mapValue: { fields: { n: { doubleValue: "NaN" }, i: { integerValue: "7" } } } });
     expect(messageToJson(Value, { nullValue: "NULL_VALUE" })).toEqual({ nullValue: null });
+  });
+
+  it("keep a map key named __proto__ an ordinary key in the JSON printed", () => {
+    const fields = {};
+    Object.defineProperty(fields, "__proto__", { value: { stringValue: "x" }, enumerable: true });
+    const text = JSON.stringify(messageToJson(Value, { mapValue: { fields } }));
+    expect(text).toBe('{"mapValue":{"fields":{"__proto__":{"stringValue":"x"}}}}');
+  });
+
+  it("leave out default values, as production prints proto3 JSON (oneof members stay)", () => {
+    expect(
+      messageToJson(ListenResponse, {
+        targetChange: { targetChangeType: "NO_CHANGE", targetIds: [], cause: { code: 0, message: "" } },
+      }),
+    ).toEqual({ targetChange: { cause: {} } });
+    expect(messageToJson(Value, { integerValue: "0" })).toEqual({ integerValue: "0" });
+    expect(messageToJson(Value, { booleanValue: false })).toEqual({ booleanValue: false });
   });
 
   it("print 0, 3, 6 or 9 fractional digits", () => {

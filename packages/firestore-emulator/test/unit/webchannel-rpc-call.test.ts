@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it, vi } from "vitest";
-import { type CallStatus, metadataFromHeaders, RpcCall, startCall } from "../../src/webchannel/rpc-call.ts";
+import { metadataFromHeaders } from "../../src/http/metadata.ts";
+import { type CallStatus, RpcCall, startCall } from "../../src/webchannel/rpc-call.ts";
 
 function recordingCall(request?: object) {
   const messages: object[] = [];
