@@ -39,3 +39,33 @@ export function mutualPage(rows: unknown, limit = 20): { items: UserRow[]; next:
   const last = items.at(-1);
   return { items, next: last && items.length >= limit ? last.uid : null };
 }
+
+const since = z.object({ createdAt: timestamp }).nullable();
+
+/** A profile with the viewer's relationship to it: GetProfile's data, UserByUsername's `profile`. */
+export const Profile = z.object({
+  user: z.object({
+    uid: z.string().min(1),
+    username: z.string().nullable(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable(),
+    bio: z.string().nullable(),
+    isPrivate: z.boolean(),
+    followerCount: z.number().int().nonnegative(),
+    followingCount: z.number().int().nonnegative(),
+    postCount: z.number().int().nonnegative(),
+    createdAt: timestamp,
+  }),
+  following: since,
+  followedBy: since,
+  blocking: since,
+  muting: since,
+  requested: since,
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** A validated profile (null when there is no such account: GetProfile's `user` null, or no row). */
+export function profileOf(data: unknown): Profile | null {
+  if (data === null || (data as { user?: unknown }).user === null) return null;
+  return Profile.parse(data);
+}

@@ -1,11 +1,14 @@
 -- Rules the schema language cannot state. Idempotent: applied after every migration.
 
--- Nobody follows, blocks or mutes themselves, whatever the client sends.
+-- Nobody follows, asks to follow, blocks or mutes themselves, whatever the client sends.
 DO $$ BEGIN
   ALTER TABLE follow ADD CONSTRAINT follow_not_self CHECK (follower_uid <> followee_uid);
 EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN
   ALTER TABLE block ADD CONSTRAINT block_not_self CHECK (user_uid <> target_uid);
+EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN
+  ALTER TABLE follow_request ADD CONSTRAINT follow_request_not_self CHECK (requester_uid <> target_uid);
 EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN
   ALTER TABLE mute ADD CONSTRAINT mute_not_self CHECK (user_uid <> target_uid);

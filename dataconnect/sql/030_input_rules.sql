@@ -32,11 +32,24 @@ DO $$ BEGIN
     CHECK (deleted_at IS NOT NULL OR has_visible_text(content)) NOT VALID;
 EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 
--- Usernames: 3 to 30 ASCII letters, digits or underscores, unique whatever their case.
+-- Usernames: 3 to 30 ASCII letters, digits or underscores, unique whatever their case, and not a name
+-- that would pass for the service or a page of the app. The same list is in connector/users.gql (the
+-- @check) and functions/src/usernames/rules.ts (derivation); dataconnect/test/usernames.test.ts keeps
+-- the three in step.
 DO $$ BEGIN
   ALTER TABLE "user" ADD CONSTRAINT user_username_format CHECK (username ~ '^[A-Za-z0-9_]{3,30}$') NOT VALID;
 EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE UNIQUE INDEX IF NOT EXISTS user_username_lower_uidx ON "user" (lower(username));
+CREATE OR REPLACE FUNCTION is_reserved_username(name text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lower(name) = ANY (ARRAY['about', 'account', 'accounts', 'admin', 'administrator', 'api', 'app',
+    'deleted', 'everyone', 'explore', 'help', 'home', 'login', 'logout', 'mail', 'me', 'messages', 'mod',
+    'moderator', 'notifications', 'null', 'official', 'privacy', 'rookery', 'root', 'search', 'security',
+    'settings', 'signin', 'signup', 'staff', 'support', 'system', 'terms', 'undefined', 'www'])
+$$;
+DO $$ BEGIN
+  ALTER TABLE "user" ADD CONSTRAINT user_username_not_reserved CHECK (NOT is_reserved_username(username)) NOT VALID;
+EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 
 DO $$ BEGIN
   ALTER TABLE "user" ADD CONSTRAINT user_display_name_not_blank CHECK (has_visible_text(display_name)) NOT VALID;

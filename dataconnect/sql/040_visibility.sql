@@ -4,9 +4,12 @@
 --
 -- `viewer` may see post p when p is live (not deleted) and either viewer wrote it, or
 --   * no block stands between viewer and p's author (either direction), and
---   * p is PUBLIC, or viewer is an approved follower of p's author (a row in `follow`).
--- Extending it (private accounts, follow requests, lists): change `visible_posts` (and the block test
--- of `visible_comments`) here; every read and interaction follows.
+--   * viewer is an approved follower of p's author (a row in `follow`; a pending follow request is not),
+--     or p is PUBLIC and its author's account is not private.
+-- A private account's posts are therefore for its approved followers only, whatever their visibility;
+-- a public account's FOLLOWERS posts likewise. Its follower and following lists follow the same rule
+-- (`may_see_graph`). Extending it (lists, close friends): change `visible_posts` (and the block test of
+-- `visible_comments`) here; every read and interaction follows.
 
 -- The posts `viewer` may see. A set-returning SQL function that Postgres inlines into the calling
 -- statement, so `FROM visible_posts($1) p WHERE p.author_uid = …` plans like a filter on `post`; the
@@ -21,10 +24,25 @@ LANGUAGE sql STABLE AS $$
              NOT EXISTS (SELECT 1 FROM block b
                          WHERE (b.user_uid = viewer AND b.target_uid = p.author_uid)
                             OR (b.user_uid = p.author_uid AND b.target_uid = viewer))
-             -- and the post is public, or viewer is in the author's audience (today: a follower)
-             AND (p.visibility = 'PUBLIC'
+             -- and the post is public on a public account, or viewer is in the author's audience (an
+             -- approved follower). Public first: most posts are, and it costs one key lookup.
+             AND ((p.visibility = 'PUBLIC'
+                   AND NOT EXISTS (SELECT 1 FROM "user" a WHERE a.uid = p.author_uid AND a.is_private))
                   OR EXISTS (SELECT 1 FROM follow f WHERE f.follower_uid = viewer AND f.followee_uid = p.author_uid)))
         )
+$$;
+
+-- Whether `viewer` may see `owner`'s follower and following lists (and which of viewer's follows also
+-- follow owner): no block between them, and owner is viewer, or a public account, or one viewer follows
+-- (approved). Evaluated once per statement (its arguments are the statement's parameters).
+CREATE OR REPLACE FUNCTION may_see_graph(viewer text, owner text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT viewer = owner
+      OR (NOT EXISTS (SELECT 1 FROM block b
+                      WHERE (b.user_uid = viewer AND b.target_uid = owner)
+                         OR (b.user_uid = owner AND b.target_uid = viewer))
+          AND (NOT EXISTS (SELECT 1 FROM "user" o WHERE o.uid = owner AND o.is_private)
+               OR EXISTS (SELECT 1 FROM follow f WHERE f.follower_uid = viewer AND f.followee_uid = owner)))
 $$;
 
 -- The post `viewer` wants to act on (reply, comment, like, repost, quote, bookmark), if visible, with a

@@ -43,7 +43,34 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   Following: { uid: "owner", beforeTime: "9999-12-31T23:59:59Z" },
   MutualFollowers: { uid: "owner" },
   WhoToFollow: {},
-  MirrorAuthUser: { uid: "victim", displayName: "x" },
+  FollowRequests: { beforeTime: "9999-12-31T23:59:59Z" },
+  ApproveFollowRequest: { requesterUid: "owner" },
+  DeclineFollowRequest: { requesterUid: "owner" },
+  CancelFollowRequest: { targetUid: "owner" },
+  UserByUsername: { username: "owner" },
+  SearchUsers: { query: "ow" },
+  SearchPosts: {
+    query: "x",
+    beforeTime: "9999-12-31T23:59:59Z",
+    beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+  },
+  HashtagFeed: {
+    tag: "x",
+    beforeTime: "9999-12-31T23:59:59Z",
+    beforeId: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+  },
+  TrendingHashtags: {},
+  MirrorAuthUser: { uid: "victim", displayName: "x", username: "victim" },
+  AccountUsername: { uid: "owner" },
+  PurgeAccount: { uid: "owner" },
+  AccountExportPage: { uid: "owner", section: "posts" },
+  AccountExportProfile: { uid: "owner" },
+  CounterBatchEnds: { afterUid: "", afterPost: "00000000-0000-0000-0000-000000000000" },
+  ReconcileUserCounters: { afterUid: "", throughUid: "zzzz" },
+  ReconcilePostCounters: {
+    afterPost: "00000000-0000-0000-0000-000000000000",
+    throughPost: "ffffffff-ffff-ffff-ffff-ffffffffffff",
+  },
   SettleLikeCounts: { posts: [] },
   SyncProfileFromFirestore: {
     uid: "victim",
@@ -94,12 +121,19 @@ describe("@auth on every social operation", () => {
   // Server-only operations: firebase-admin runs them; no end user may.
   const SERVER_ONLY = [
     "MirrorAuthUser",
+    "AccountUsername",
     "SettleLikeCounts",
     "SyncProfileFromFirestore",
     "PendingLikeSettlements",
     "NotificationGroupStates",
     "NotificationTargets",
     "NotificationActorGroups",
+    "PurgeAccount",
+    "AccountExportPage",
+    "AccountExportProfile",
+    "CounterBatchEnds",
+    "ReconcileUserCounters",
+    "ReconcilePostCounters",
   ];
 
   it("requires a signed-in, non-anonymous user for every client operation, and nobody for server ones", () => {

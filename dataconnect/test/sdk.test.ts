@@ -118,16 +118,16 @@ describe("the generated SDK against the engine", () => {
       ["homeFeed", () => sdk.homeFeed(out, feedVariables(null))],
       ["block", () => sdk.block(out, { uid: "ann" })],
       ["settleLikeCounts", () => sdk.settleLikeCounts(out, { posts: [id] })],
-      ["mirrorAuthUser", () => sdk.mirrorAuthUser(out, { uid: "x", displayName: "x" })],
+      ["mirrorAuthUser", () => sdk.mirrorAuthUser(out, { uid: "x", displayName: "x", username: "xyz" })],
     ];
     for (const [name, call] of calls)
       await expect(call(), name).rejects.toMatchObject({ code: expect.stringMatching(/unauthorized|other/) });
   });
 
   it("refuses server-only operations to a signed-in app", async () => {
-    await expect(sdk.mirrorAuthUser(as("ann"), { uid: "victim", displayName: "pwned" })).rejects.toThrow(
-      /not authorized/,
-    );
+    await expect(
+      sdk.mirrorAuthUser(as("ann"), { uid: "victim", displayName: "pwned", username: "pwned" }),
+    ).rejects.toThrow(/not authorized/);
     await expect(sdk.settleLikeCounts(as("ann"), { posts: [] })).rejects.toThrow(/not authorized/);
   });
 });

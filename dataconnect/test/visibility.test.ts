@@ -45,6 +45,11 @@ const WITHOUT_RULE: Record<string, string> = {
   PublishPost: "writes a new post of the caller's own, or answers the caller's post with that key",
   NotificationTargets: "server only (NO_ACCESS)",
   NotificationActorGroups: "server only (NO_ACCESS)",
+  PurgeAccount: "server only (NO_ACCESS): account deletion",
+  AccountExportPage: "server only (NO_ACCESS): an account's own rows for its export",
+  CounterBatchEnds: "server only (NO_ACCESS): counter reconciliation",
+  ReconcileUserCounters: "server only (NO_ACCESS): counter reconciliation",
+  ReconcilePostCounters: "server only (NO_ACCESS): counter reconciliation",
 };
 
 describe("the visibility rule, statically: every operation that reaches posts applies it", () => {
@@ -121,16 +126,17 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
   beforeAll(async () => {
     s = await social({ backend });
     await s.users("ann", "fan", ...VIEWERS);
+    ok(await s.mutate("ann", "UpdateMyProfile", { username: "ann" }));
     ok(await s.mutate("fan", "Follow", { uid: "ann" }));
     for (const v of VIEWERS) ok(await s.mutate(v, "Follow", { uid: "fan" }));
     ids.pub = ok<{ post_insert: { id: string } }>(
-      await s.mutate("ann", "CreatePost", { content: "SECRET-pub from ann" }),
+      await s.mutate("ann", "CreatePost", { content: "SECRET-pub from ann #leak" }),
     ).post_insert.id;
     ids.friends = ok<{ post_insert: { id: string } }>(
-      await s.mutate("ann", "CreatePost", { content: "SECRET-friends only", visibility: "FOLLOWERS" }),
+      await s.mutate("ann", "CreatePost", { content: "SECRET-friends only #leak", visibility: "FOLLOWERS" }),
     ).post_insert.id;
     ids.gone = ok<{ post_insert: { id: string } }>(
-      await s.mutate("ann", "CreatePost", { content: "SECRET-gone soon" }),
+      await s.mutate("ann", "CreatePost", { content: "SECRET-gone soon #leak" }),
     ).post_insert.id;
     // fan's posts, visible to every viewer, referring to ann's (made before the blocks, through the API).
     ids.fanReply = ok<{ post_insert: { id: string } }>(
@@ -310,12 +316,13 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
     PendingLikeSettlements: async (v) => {
       expect((await run(v, "PendingLikeSettlements", {})).errors?.length).toBeGreaterThan(0);
     },
-    MirrorAuthUser: async (v) => refused(v, "MirrorAuthUser", { uid: "x", displayName: "x" }),
+    MirrorAuthUser: async (v) =>
+      refused(v, "MirrorAuthUser", { uid: "x", displayName: "x", username: "xyz" }),
     SyncProfileFromFirestore: async (v) =>
       refused(v, "SyncProfileFromFirestore", {
-        uid: "x",
-        displayName: "x",
-        version: "2030-01-01T00:00:00Z",
+        uid: "ann",
+        displayName: "pwned",
+        version: "2999-01-01T00:00:00Z",
         fallbackDisplayName: "x",
       }),
     NotificationGroupStates: async (v) => {
@@ -351,6 +358,54 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
         "PublishPost",
       ),
     MyPostFromDraft: async (v) => void (await read(v, "MyPostFromDraft", { draftId: "d" })),
+    AccountUsername: async (v) => {
+      expect((await run(v, "AccountUsername", { uid: "ann" })).errors?.length).toBeGreaterThan(0);
+    },
+    PurgeAccount: async (v) => refused(v, "PurgeAccount", { uid: "ann", final: true }),
+    AccountExportPage: async (v) => {
+      const res = await run(v, "AccountExportPage", { uid: "ann", section: "posts" });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "AccountExportPage");
+    },
+    AccountExportProfile: async (v) => {
+      expect((await run(v, "AccountExportProfile", { uid: "ann" })).errors?.length).toBeGreaterThan(0);
+    },
+    CounterBatchEnds: async (v) => {
+      const res = await run(v, "CounterBatchEnds", { afterUid: "", afterPost: START.afterId });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "CounterBatchEnds");
+    },
+    ReconcileUserCounters: async (v) =>
+      refused(v, "ReconcileUserCounters", { afterUid: "", throughUid: "zzzz" }),
+    ReconcilePostCounters: async (v) =>
+      refused(v, "ReconcilePostCounters", { afterPost: START.afterId, throughPost: NEWEST.beforeId }),
+    // Search reads posts through the rule: hidden posts match nothing, not even their hashtag.
+    SearchPosts: async (v) => {
+      for (const query of ["secret", "SECRET-friends", "gone soon", "leak", "ann"])
+        await read(v, "SearchPosts", { query, ...NEWEST, limit: 50 });
+    },
+    HashtagFeed: async (v) => {
+      const rows = ok<{ _select: unknown[] }>(
+        await read(v, "HashtagFeed", { tag: "#leak", ...NEWEST, limit: 50 }),
+      )._select;
+      expect(rows.length, v).toBe(v === "stranger" ? 1 : 0); // ann's public post, for the stranger only
+    },
+    TrendingHashtags: async (v) => {
+      const tags = ok<{ tags: { tag: string; posts: number }[] }>(
+        await read(v, "TrendingHashtags", { limit: 50 }),
+      ).tags;
+      expect(tags.find((t) => t.tag === "leak")?.posts ?? 0, v).toBe(v === "stranger" ? 1 : 0);
+    },
+    SearchUsers: async (v) => void (await read(v, "SearchUsers", { query: "a" })),
+    UserByUsername: async (v) => void (await read(v, "UserByUsername", { username: "ann" })),
+    // Follow requests: accounts only, never a post.
+    FollowRequests: async (v) => void (await read(v, "FollowRequests", { beforeTime: NEWEST.beforeTime })),
+    ApproveFollowRequest: async (v) =>
+      void expectNoLeak(v, await run(v, "ApproveFollowRequest", { requesterUid: "ann" }), "Approve"),
+    DeclineFollowRequest: async (v) =>
+      void expectNoLeak(v, await run(v, "DeclineFollowRequest", { requesterUid: "ann" }), "Decline"),
+    CancelFollowRequest: async (v) =>
+      void expectNoLeak(v, await run(v, "CancelFollowRequest", { targetUid: "ann" }), "Cancel"),
     // Not about posts: they answer accounts, never a post's id or text.
     CreatePost: async (v) =>
       void expectNoLeak(v, await run(v, "CreatePost", { content: "mine" }), "CreatePost"),

@@ -1,6 +1,7 @@
 // Entry point the Functions runtime loads (lib/index.js after `npm run build`).
 // Each export is one deployed function; their bodies live in the folders named for their domain.
 import { initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import { onMutationExecuted } from "firebase-functions/dataconnect";
 import * as logger from "firebase-functions/logger";
@@ -9,14 +10,19 @@ import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { HttpsError, onCall } from "firebase-functions/v2/https";
 import { beforeUserCreated } from "firebase-functions/v2/identity";
 import { onSchedule } from "firebase-functions/v2/scheduler";
+import { deleteMyAccountCallable, exportMyDataCallable } from "./account/callables.ts";
+import { deleteAccountData } from "./account/deleteAccount.ts";
 import { initialDisplayName } from "./auth/displayName.ts";
+import { firestoreCursorStore } from "./counters/cursorStore.ts";
 import { likeCountSettler, likedPost, sweepLikeCounts } from "./counters/likeCounts.ts";
+import { reconcileCounters } from "./counters/reconcile.ts";
 import { socialConnector } from "./dataconnect/client.ts";
 import { PublishError, PublishRequest, publishDraft as publish } from "./drafts/publishDraft.ts";
 import { notifier } from "./notifications/notifier.ts";
 import { createProfile, newProfile } from "./profiles/createProfile.ts";
 import { mirrorUser } from "./profiles/mirrorUser.ts";
 import { onProfileWrite } from "./profiles/syncProfile.ts";
+import { usernameBase } from "./usernames/rules.ts";
 
 initializeApp();
 
@@ -29,15 +35,41 @@ export const assignDisplayName = beforeUserCreated((event) => {
   return { displayName };
 });
 
-/** After an account exists: its public profile in Firestore and its row in the social graph. */
+/**
+ * After an account exists: its public profile in Firestore and its row in the social graph, with a
+ * unique username derived from its display name or email.
+ */
 export const onAuthUserCreated = functionsV1.auth.user().onCreate(async (user) => {
   const profile = newProfile(user);
   const [profileCreated, mirrored] = await Promise.all([
     createProfile(getFirestore(), user.uid, profile),
-    mirrorUser(socialConnector(), user.uid, profile),
+    mirrorUser(socialConnector(), user.uid, profile, usernameBase(user)),
   ]);
-  logger.info("onAuthUserCreated", { uid: user.uid, profileCreated, mirrored });
+  logger.info("onAuthUserCreated", { uid: user.uid, profileCreated, ...mirrored });
 });
+
+/**
+ * After an Auth account is deleted (console, Admin SDK, or deleteMyAccount): its social-graph rows and
+ * Firestore documents go too, every other account's counters exact. Idempotent; a failure is retried.
+ */
+export const onAuthUserDeleted = functionsV1
+  .runWith({ failurePolicy: true })
+  .auth.user()
+  .onDelete(async (user) => {
+    const report = await deleteAccountData({ dc: socialConnector(), db: getFirestore() }, user.uid);
+    logger.info("onAuthUserDeleted", { uid: user.uid, ...report });
+  });
+
+/** "Delete my account" for the signed-in user: `{ confirm: true }` after a recent sign-in. */
+export const deleteMyAccount = onCall(
+  deleteMyAccountCallable(() => ({ dc: socialConnector(), db: getFirestore(), auth: getAuth() })),
+);
+
+/** The signed-in user's data as one JSON archive (functions/src/account/archive.ts). */
+export const exportMyData = onCall(
+  { timeoutSeconds: 300, memory: "512MiB" },
+  exportMyDataCallable(() => ({ dc: socialConnector(), db: getFirestore() })),
+);
 
 // One settler per instance: events arriving together share one recount per post.
 const likes = likeCountSettler(socialConnector);
@@ -132,3 +164,19 @@ export const publishDraft = onCall(async (request) => {
     throw error;
   }
 });
+
+/**
+ * Every day, recounts every counter in batches and fixes drift, one log line per fix; continues where
+ * the previous run stopped when one run is not enough (dataconnect/README.md, "Counters").
+ */
+export const reconcileCountersDaily = onSchedule(
+  { schedule: "every 24 hours", timeoutSeconds: 540, retryCount: 0 },
+  async () => {
+    const report = await reconcileCounters(socialConnector(), {
+      budgetMs: 480_000,
+      store: firestoreCursorStore(getFirestore()),
+      onFix: (fix) => logger.warn("counter drift fixed", { ...fix }),
+    });
+    logger.info("reconcileCounters", { ...report });
+  },
+);
