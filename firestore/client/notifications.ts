@@ -27,7 +27,7 @@ const timestamp = z.custom<Timestamp>(
 
 /** A notification group as stored in `users/{uid}/notifications/{kind}_{post}` (or `.../follow`). */
 export const NotificationGroup = z.object({
-  kind: z.enum(["like", "reply", "repost", "quote", "comment", "mention", "follow"]),
+  kind: z.enum(["like", "reply", "repost", "quote", "comment", "mention", "follow", "follow_request"]),
   /** The post it is about: the recipient's own (likes, replies, ...) or the mentioning post. */
   postId: z.string().nullable(),
   /** The post behind the newest action: the reply, quote, repost, comment or mention to open. */
@@ -87,6 +87,7 @@ const VERBS: Record<NotificationGroup["kind"], string> = {
   comment: "commented on your post",
   mention: "mentioned you",
   follow: "followed you",
+  follow_request: "asked to follow you",
 };
 
 /** The group in words: "Ada liked your post", "Ada and Bob ...", "Ada and 12 others ...". */

@@ -49,11 +49,29 @@ describe("touchesOf: the handler table", () => {
     ]);
   });
 
-  it("names the followed account's follow group for follows and unfollows", () => {
+  it("names the followed account's account groups for follows (or requests) and unfollows", () => {
     for (const op of ["Follow", "Unfollow"])
       expect(touchesOf(event(op, { variables: { uid: "bob" } }))).toEqual([
         { type: "follows", recipient: "bob" },
       ]);
+  });
+
+  it("names the private account's groups when a request is approved, declined or cancelled", () => {
+    for (const op of ["ApproveFollowRequest", "DeclineFollowRequest"])
+      expect(touchesOf(event(op, { variables: { requesterUid: "bob" } }))).toEqual([
+        { type: "follows", recipient: "ann" },
+      ]);
+    expect(
+      touchesOf(event("CancelFollowRequest", { caller: "bob", variables: { targetUid: "ann" } })),
+    ).toEqual([{ type: "follows", recipient: "ann" }]);
+  });
+
+  it("names the caller's account groups when they switch to public (pending requests are approved)", () => {
+    expect(touchesOf(event("UpdateMyProfile", { variables: { isPrivate: false } }))).toEqual([
+      { type: "follows", recipient: "ann" },
+    ]);
+    for (const variables of [{ isPrivate: true }, { bio: "hi" }, {}])
+      expect(touchesOf(event("UpdateMyProfile", { variables }))).toEqual([]);
   });
 
   it("recomputes both sides of a block and the muter's side of a mute", () => {
@@ -84,7 +102,10 @@ describe("touchesOf: the handler table", () => {
     expect(Object.keys(HANDLERS).sort()).toEqual(
       [
         "AddComment",
+        "ApproveFollowRequest",
         "Block",
+        "CancelFollowRequest",
+        "DeclineFollowRequest",
         "CreatePost",
         "DeleteComment",
         "DeletePost",
@@ -100,6 +121,7 @@ describe("touchesOf: the handler table", () => {
         "UnlikePost",
         "Unfollow",
         "Unmute",
+        "UpdateMyProfile",
       ].sort(),
     );
   });
@@ -167,7 +189,7 @@ describe("groupKeys: touches to groups", () => {
     ]);
   });
 
-  it("covers the follow group and the actor's groups for a block or mute, each once", () => {
+  it("covers the account groups and the actor's groups for a block or mute, each once", () => {
     const keys = groupKeys(
       [
         { type: "between", recipient: "ann", actor: "bob" },
@@ -177,6 +199,7 @@ describe("groupKeys: touches to groups", () => {
     );
     expect(keys).toEqual([
       { recipient: "ann", kind: "follow", post: null },
+      { recipient: "ann", kind: "follow_request", post: null },
       { recipient: "ann", kind: "like", post: P },
     ]);
   });

@@ -233,6 +233,74 @@ describe("follows", () => {
   });
 });
 
+describe("follow requests", () => {
+  const makePrivate = (uid: string) => done(uid, "UpdateMyProfile", { isPrivate: true });
+
+  it('group pending requests: "u_r2 and u_r1 asked to follow you", retracted by cancel and decline', async () => {
+    await s.users("rae", "u_r1", "u_r2");
+    await makePrivate("rae");
+    await done("u_r1", "Follow", { uid: "rae" });
+    await done("u_r2", "Follow", { uid: "rae" });
+    const g = (await groups("rae")).follow_request!;
+    expect(g).toMatchObject({ kind: "follow_request", postId: null, actorCount: 2, read: false });
+    expect(describeGroup(g)).toBe("u_r2 and u_r1 asked to follow you");
+    expect(Object.keys(await groups("rae"))).toEqual(["follow_request"]);
+    expect(await unread("rae")).toBe(1);
+    await done("u_r2", "CancelFollowRequest", { targetUid: "rae" });
+    expect(actorIds((await groups("rae")).follow_request)).toEqual(["u_r1"]);
+    await done("rae", "DeclineFollowRequest", { requesterUid: "u_r1" });
+    expect(await groups("rae")).toEqual({});
+    expect(await unread("rae")).toBe(0);
+  });
+
+  it("an approved request leaves the requests and joins the new followers", async () => {
+    await s.users("sal", "u_s1", "u_s2");
+    await makePrivate("sal");
+    await done("u_s1", "Follow", { uid: "sal" });
+    await done("u_s2", "Follow", { uid: "sal" });
+    await done("sal", "ApproveFollowRequest", { requesterUid: "u_s1" });
+    const all = await groups("sal");
+    expect(actorIds(all.follow_request)).toEqual(["u_s2"]);
+    expect(describeGroup(all.follow!)).toBe("u_s1 followed you");
+    expect(await unread("sal")).toBe(2);
+  });
+
+  it("switching to public approves every pending request: the requests go, the followers come", async () => {
+    await s.users("ted", "u_t1", "u_t2");
+    await makePrivate("ted");
+    await done("u_t1", "Follow", { uid: "ted" });
+    await done("u_t2", "Follow", { uid: "ted" });
+    await done("ted", "UpdateMyProfile", { isPrivate: false });
+    const all = await groups("ted");
+    expect(Object.keys(all)).toEqual(["follow"]);
+    expect(all.follow!.actorCount).toBe(2);
+    expect(await unread("ted")).toBe(1);
+  });
+
+  it("redelivered or reordered request events never resurrect an answered request", async () => {
+    await s.users("ula", "u_u1");
+    await makePrivate("ula");
+    const asked = (await act("u_u1", "Follow", { uid: "ula" })).event;
+    const declined = (await act("ula", "DeclineFollowRequest", { requesterUid: "u_u1" })).event;
+    await deliver(declined, asked, asked);
+    expect(await groups("ula")).toEqual({});
+    expect(await unread("ula")).toBe(0);
+  });
+
+  it("never come from a muted requester, and a block removes them", async () => {
+    await s.users("val", "pest", "pal");
+    await makePrivate("val");
+    await done("val", "Mute", { uid: "pest" });
+    await done("pest", "Follow", { uid: "val" });
+    expect(await groups("val")).toEqual({});
+    await done("pal", "Follow", { uid: "val" });
+    expect(actorIds((await groups("val")).follow_request)).toEqual(["pal"]);
+    await done("val", "Block", { uid: "pal" });
+    expect(await groups("val")).toEqual({});
+    expect(await unread("val")).toBe(0);
+  });
+});
+
 describe("blocks and mutes", () => {
   it("a mute hides the muted account's notifications, now and later; unmuting shows them again", async () => {
     await s.users("ray", "troll", "fan");

@@ -15,7 +15,7 @@ export type Touch =
   | { type: "deleted"; post: string }
   /** The comment group of the post `comment` is on. */
   | { type: "comment"; comment: string }
-  /** The follow group of `recipient`. */
+  /** The account groups of `recipient`: new followers and pending follow requests. */
   | { type: "follows"; recipient: string }
   /** Every group of `recipient` in which `actor` has an action (blocks and mutes filter actors). */
   | { type: "between"; recipient: string; actor: string };
@@ -66,6 +66,8 @@ const onAccount =
     return other && m.caller ? touches(m.caller, other) : [];
   };
 
+const ownAccount: Handler = (m) => (m.caller ? [{ type: "follows", recipient: m.caller }] : []);
+
 /** The handlers, by operation name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   LikePost: onPost("like"),
@@ -91,8 +93,18 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     const comment = read(vars({ id: postId }), m.variables)?.id;
     return comment ? [{ type: "comment", comment }] : [];
   },
+  // A follow of a private account is a follow request: both account groups of the followed account.
   Follow: onAccount((_caller, other) => [{ type: "follows", recipient: other }]),
   Unfollow: onAccount((_caller, other) => [{ type: "follows", recipient: other }]),
+  // The private account answers a request: it leaves their requests (and, approved, joins followers).
+  ApproveFollowRequest: ownAccount,
+  DeclineFollowRequest: ownAccount,
+  CancelFollowRequest: (m) => {
+    const target = read(vars({ targetUid: uid }), m.variables)?.targetUid;
+    return target ? [{ type: "follows", recipient: target }] : [];
+  },
+  // Switching to public approves every pending request (connector/users.gql).
+  UpdateMyProfile: (m) => (read(vars({ isPrivate: z.literal(false) }), m.variables) ? ownAccount(m) : []),
   // A block removes follows both ways and hides each from the other: both sides' groups change.
   Block: onAccount((caller, other) => [
     { type: "between", recipient: caller, actor: other },

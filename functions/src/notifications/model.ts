@@ -6,7 +6,7 @@
 // re-read under the document's lock on every event that may change it. The only state of its own is
 // whether it was read: a group becomes unread when it gains an action newer than any it showed.
 
-/** Kinds of notification; each but `follow` is about one post. */
+/** Kinds of notification; each but the account kinds is about one post. */
 export const NOTIFICATION_KINDS = [
   "like",
   "reply",
@@ -15,22 +15,29 @@ export const NOTIFICATION_KINDS = [
   "comment",
   "mention",
   "follow",
+  "follow_request",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/** Kinds about the recipient's account rather than a post: one group each (new followers, requests). */
+export const ACCOUNT_KINDS = ["follow", "follow_request"] as const satisfies readonly NotificationKind[];
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+/** Whether groups of `kind` are about the account (no post). */
+export const isAccountKind = (kind: string): kind is AccountKind =>
+  (ACCOUNT_KINDS as readonly string[]).includes(kind);
 /** Kinds whose post is the recipient's own (the one liked, answered, shared or commented). */
 export type OwnPostKind = "like" | "reply" | "repost" | "quote" | "comment";
 
-/** The post a follow group stands for in NotificationGroupStates' parallel lists: none. */
+/** The post an account group stands for in NotificationGroupStates' parallel lists: none. */
 export const NO_POST = "00000000000000000000000000000000";
 
-/** Which group: a recipient's notifications of one kind about one post (null for follows). */
+/** Which group: a recipient's notifications of one kind about one post (null for account kinds). */
 export interface GroupKey {
   recipient: string;
   kind: NotificationKind;
   post: string | null;
 }
 
-/** The group's document id in `users/{recipient}/notifications`: `like_<post>`, ..., `follow`. */
+/** The group's document id in `users/{recipient}/notifications`: `like_<post>`, ..., `follow`, `follow_request`. */
 export function groupId(key: Pick<GroupKey, "kind" | "post">): string {
   return key.post ? `${key.kind}_${key.post}` : key.kind;
 }

@@ -18,6 +18,7 @@ import {
   type GroupKey,
   type GroupTruth,
   groupId,
+  isAccountKind,
   MAX_ACTORS,
   NO_POST,
   nextFollowPeriod,
@@ -149,7 +150,7 @@ export function dataConnectTruth(dc: DataConnect): TruthSource & Omit<TargetSour
       const rows = z.array(groupRow).parse(data.groups);
       return new Map(
         rows.map((r) => [
-          groupId({ kind: r.kind as GroupKey["kind"], post: r.kind === "follow" ? null : r.post }),
+          groupId({ kind: r.kind as GroupKey["kind"], post: isAccountKind(r.kind) ? null : r.post }),
           { actorCount: r.actorCount, latestAt: r.latestAt, latestPost: r.latestPost, actors: r.actors },
         ]),
       );

@@ -2,7 +2,7 @@
 // lookups (the database's links between posts, the mention groups that exist) and the pure step that
 // combines them.
 import type { Touch } from "./events.ts";
-import type { GroupKey, OwnPostKind } from "./model.ts";
+import { ACCOUNT_KINDS, type GroupKey, type OwnPostKind } from "./model.ts";
 
 /** A post's links (a row of NotificationTargets.posts). */
 export interface PostTarget {
@@ -107,10 +107,10 @@ export function groupKeys(touches: Touch[], lookups: Lookups): GroupKey[] {
         break;
       }
       case "follows":
-        add(t.recipient, "follow", null);
+        for (const kind of ACCOUNT_KINDS) add(t.recipient, kind, null);
         break;
       case "between":
-        add(t.recipient, "follow", null);
+        for (const kind of ACCOUNT_KINDS) add(t.recipient, kind, null);
         for (const g of lookups.actorGroups.get(pairKey(t.recipient, t.actor)) ?? [])
           add(t.recipient, g.kind as GroupKey["kind"], g.post);
         break;
