@@ -51,24 +51,40 @@ describe("touchesOf: the handler table", () => {
 
   it("names the followed account's account groups for follows (or requests) and unfollows", () => {
     for (const op of ["Follow", "Unfollow"])
-      expect(touchesOf(event(op, { variables: { uid: "bob" } }))).toEqual([
-        { type: "follows", recipient: "bob" },
-      ]);
+      expect(touchesOf(event(op, { variables: { uid: "bob" } }))).toContainEqual({
+        type: "follows",
+        recipient: "bob",
+      });
+  });
+
+  it("recomputes the follower's groups in which the followed account acts (what they may see changed)", () => {
+    for (const op of ["Follow", "Unfollow"])
+      expect(touchesOf(event(op, { variables: { uid: "bob" } }))).toContainEqual({
+        type: "between",
+        recipient: "ann",
+        actor: "bob",
+      });
   });
 
   it("names the private account's groups when a request is approved, declined or cancelled", () => {
-    for (const op of ["ApproveFollowRequest", "DeclineFollowRequest"])
-      expect(touchesOf(event(op, { variables: { requesterUid: "bob" } }))).toEqual([
-        { type: "follows", recipient: "ann" },
-      ]);
+    expect(touchesOf(event("ApproveFollowRequest", { variables: { requesterUid: "bob" } }))).toEqual([
+      { type: "follows", recipient: "ann" },
+      { type: "between", recipient: "bob", actor: "ann" },
+    ]);
+    expect(touchesOf(event("DeclineFollowRequest", { variables: { requesterUid: "bob" } }))).toEqual([
+      { type: "follows", recipient: "ann" },
+    ]);
     expect(
       touchesOf(event("CancelFollowRequest", { caller: "bob", variables: { targetUid: "ann" } })),
     ).toEqual([{ type: "follows", recipient: "ann" }]);
   });
 
   it("names the caller's account groups when they switch to public (pending requests are approved)", () => {
-    expect(touchesOf(event("UpdateMyProfile", { variables: { isPrivate: false } }))).toEqual([
+    const approved = { approvedFollowers: [{ uid: "bob" }, { uid: "cy" }] };
+    expect(touchesOf(event("UpdateMyProfile", { variables: { isPrivate: false }, data: approved }))).toEqual([
       { type: "follows", recipient: "ann" },
+      { type: "between", recipient: "bob", actor: "ann" },
+      { type: "between", recipient: "cy", actor: "ann" },
     ]);
     for (const variables of [{ isPrivate: true }, { bio: "hi" }, {}])
       expect(touchesOf(event("UpdateMyProfile", { variables }))).toEqual([]);

@@ -287,6 +287,20 @@ describe("follow requests", () => {
     expect(await unread("ula")).toBe(0);
   });
 
+  it("follow what the follower may see: a private account's reply shows once approved, not after unfollowing", async () => {
+    await s.users("wes", "xia");
+    await makePrivate("wes");
+    const p = await post("xia", "anyone there?");
+    await done("wes", "Reply", { to: p, content: "only my followers see this" });
+    expect(await groups("xia")).toEqual({});
+    await done("xia", "Follow", { uid: "wes" });
+    await done("wes", "ApproveFollowRequest", { requesterUid: "xia" });
+    expect(Object.keys(await groups("xia"))).toEqual([`reply_${p}`]);
+    await done("xia", "Unfollow", { uid: "wes" });
+    expect(await groups("xia")).toEqual({});
+    expect(await unread("xia")).toBe(0);
+  });
+
   it("never come from a muted requester, and a block removes them", async () => {
     await s.users("val", "pest", "pal");
     await makePrivate("val");

@@ -67,6 +67,12 @@ const onAccount =
   };
 
 const ownAccount: Handler = (m) => (m.caller ? [{ type: "follows", recipient: m.caller }] : []);
+/** `follower` now follows `account`, and sees its posts: the follower's groups in which it acts. */
+const approvedBy = (account: string, follower: string): Touch => ({
+  type: "between",
+  recipient: follower,
+  actor: account,
+});
 
 /** The handlers, by operation name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = {
@@ -94,17 +100,33 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     return comment ? [{ type: "comment", comment }] : [];
   },
   // A follow of a private account is a follow request: both account groups of the followed account.
-  Follow: onAccount((_caller, other) => [{ type: "follows", recipient: other }]),
-  Unfollow: onAccount((_caller, other) => [{ type: "follows", recipient: other }]),
-  // The private account answers a request: it leaves their requests (and, approved, joins followers).
-  ApproveFollowRequest: ownAccount,
+  // Following (or no longer following) also changes which of the other's posts the caller may see
+  // (sql/040_visibility.sql): the caller's groups in which the other acts are recomputed.
+  Follow: onAccount((caller, other) => [
+    { type: "follows", recipient: other },
+    { type: "between", recipient: caller, actor: other },
+  ]),
+  Unfollow: onAccount((caller, other) => [
+    { type: "follows", recipient: other },
+    { type: "between", recipient: caller, actor: other },
+  ]),
+  // The private account answers a request: it leaves their requests (approved: joins the followers,
+  // who may now see the account's posts).
+  ApproveFollowRequest: (m) => {
+    const requester = read(vars({ requesterUid: uid }), m.variables)?.requesterUid;
+    return requester && m.caller ? [...ownAccount(m), approvedBy(m.caller, requester)] : [];
+  },
   DeclineFollowRequest: ownAccount,
   CancelFollowRequest: (m) => {
     const target = read(vars({ targetUid: uid }), m.variables)?.targetUid;
     return target ? [{ type: "follows", recipient: target }] : [];
   },
-  // Switching to public approves every pending request (connector/users.gql).
-  UpdateMyProfile: (m) => (read(vars({ isPrivate: z.literal(false) }), m.variables) ? ownAccount(m) : []),
+  // Switching to public approves every pending request (connector/users.gql answers whose).
+  UpdateMyProfile: (m) => {
+    if (!m.caller || !read(vars({ isPrivate: z.literal(false) }), m.variables)) return [];
+    const approved = read(z.object({ approvedFollowers: z.array(z.object({ uid })) }), m.data);
+    return [...ownAccount(m), ...(approved?.approvedFollowers ?? []).map((f) => approvedBy(m.caller, f.uid))];
+  },
   // A block removes follows both ways and hides each from the other: both sides' groups change.
   Block: onAccount((caller, other) => [
     { type: "between", recipient: caller, actor: other },
