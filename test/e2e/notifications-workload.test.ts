@@ -1,5 +1,6 @@
 // Notifications under a randomized concurrent workload, on a PostgreSQL server (operations really run
-// at once): accounts like and unlike, follow and unfollow, post (with @mentions), reply, comment and
+// at once): accounts like and unlike, follow and unfollow (two of them private: follow requests, which
+// they approve or decline and their requesters cancel), post (with @mentions), reply, comment and
 // delete, all at once, while the mutation events are delivered to the real notification pipeline
 // concurrently, shuffled, some twice, and finally all of them again late. Afterwards every
 // notification group must equal what the rows imply (computed here independently) and every unread
@@ -37,6 +38,8 @@ import type { Database } from "../../packages/dataconnect-emulator/src/db/databa
 import type { MutationExecutedEvent } from "../../packages/dataconnect-emulator/src/index.ts";
 
 const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `acct${i}`);
+/** Private accounts: following them is a request, and their posts are for approved followers only. */
+const PRIVATE = ["acct0", "acct1"];
 const STEPS = 30;
 
 /** A deterministic pseudo-random sequence (mulberry32), so a failing run can be replayed. */
@@ -64,6 +67,7 @@ describe("notification groups and unread counts after a randomized concurrent wo
     s = await startSocialStack({ database: db, name: "workload", rules: true });
     pipeline = notifier({ dataConnect: () => s.dataConnect, firestore: () => s.firestore }, { flushMs: 5 });
     await s.users(...ACCOUNTS);
+    for (const uid of PRIVATE) await s.mutate(uid, "UpdateMyProfile", { isPrivate: true });
     setLogLevel("silent");
     for (const uid of ACCOUNTS) {
       const app = initializeApp({ projectId: s.projectId, apiKey: "fake-api-key" }, `workload-${uid}`);
@@ -153,6 +157,14 @@ describe("notification groups and unread counts after a randomized concurrent wo
         following.get(me)!.delete(uid);
         return s.attempt(me, "Unfollow", { uid });
       }
+      if (r < 0.62) {
+        // A private account answers a request (most are approved); anyone else withdraws one.
+        if (PRIVATE.includes(me))
+          return s.attempt(me, rand() < 0.7 ? "ApproveFollowRequest" : "DeclineFollowRequest", {
+            requesterUid: pick(others),
+          });
+        return s.attempt(me, "CancelFollowRequest", { targetUid: pick(PRIVATE) });
+      }
       if (r < 0.7) {
         const reply = await s
           .mutate<{ post_insert: { id: string } }>(me, "Reply", { to: pick(allPosts()), content: text() })
@@ -225,6 +237,9 @@ describe("notification groups and unread counts after a randomized concurrent wo
     expect(await firestoreState()).toEqual(before);
     expect(delivered).toBeGreaterThan(s.events.length);
     expect(marked).toBeGreaterThan(0);
+    const succeeded = (operation: string) =>
+      s.events.filter((e) => e.operation === operation && e.data.payload.errors.length === 0).length;
+    expect(succeeded("ApproveFollowRequest")).toBeGreaterThan(0);
 
     const expected = await expectedGroups();
     expect(Object.values(expected).flatMap(Object.keys).length).toBeGreaterThan(20);
@@ -260,17 +275,32 @@ describe("notification groups and unread counts after a randomized concurrent wo
   async function expectedGroups() {
     type Action = { recipient: string; group: string; actor: string; at: string };
     const q = <T>(sql: string) => db.query<T>(sql);
+    // Who may see whose posts (sql/040_visibility.sql, restated; this workload blocks nobody): the author,
+    // anyone if the post is public on a public account, and the author's approved followers.
+    const follows = new Set(
+      (await q<{ pair: string }>(`SELECT follower_uid || '>' || followee_uid AS pair FROM follow`)).map(
+        (f) => f.pair,
+      ),
+    );
+    const mayShow = (a: Action & { visibility: string }) =>
+      a.actor === a.recipient ||
+      (a.visibility === "PUBLIC" && !PRIVATE.includes(a.actor)) ||
+      follows.has(`${a.recipient}>${a.actor}`);
     const hex = `replace(%s::text, '-', '')`;
     const id = (col: string) => hex.replace("%s", col);
     const at = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
     const actions: Action[] = [
       ...(await q<Action>(`SELECT p.author_uid AS recipient, 'like_' || ${id("p.id")} AS "group", l.user_uid AS actor, ${at("l.created_at")} AS at
          FROM "like" l JOIN post p ON p.id = l.post_id WHERE p.deleted_at IS NULL`)),
-      ...(await q<Action>(`SELECT t.author_uid AS recipient,
+      ...(
+        await q<Action & { visibility: string }>(`SELECT t.author_uid AS recipient,
            CASE WHEN r.reply_to_id IS NOT NULL THEN 'reply_' ELSE 'repost_' END || ${id("t.id")} AS "group",
-           r.author_uid AS actor, ${at("r.created_at")} AS at
+           r.author_uid AS actor, ${at("r.created_at")} AS at, r.visibility::text AS visibility
          FROM post r JOIN post t ON t.id = coalesce(r.reply_to_id, r.repost_of_id)
-         WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL`)),
+         WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL`)
+      ).filter(mayShow),
+      ...(await q<Action>(`SELECT target_uid AS recipient, 'follow_request' AS "group", requester_uid AS actor,
+           ${at("created_at")} AS at FROM follow_request`)),
       ...(await q<Action>(`SELECT t.author_uid AS recipient, 'comment_' || ${id("t.id")} AS "group", c.author_uid AS actor,
            ${at("c.created_at")} AS at
          FROM comment c JOIN post t ON t.id = c.post_id WHERE c.deleted_at IS NULL AND t.deleted_at IS NULL`)),
@@ -295,8 +325,10 @@ describe("notification groups and unread counts after a randomized concurrent wo
       content: string;
       parent_author: string | null;
       at: string;
+      visibility: string;
     }>(
-      `SELECT ${id("p.id")} AS id, p.author_uid AS author, p.content, t.author_uid AS parent_author, ${at("p.created_at")} AS at
+      `SELECT ${id("p.id")} AS id, p.author_uid AS author, p.content, t.author_uid AS parent_author, ${at("p.created_at")} AS at,
+              p.visibility::text AS visibility
        FROM post p LEFT JOIN post t ON t.id = coalesce(p.reply_to_id, p.quote_of_id)
        WHERE p.deleted_at IS NULL AND p.repost_of_id IS NULL`,
     );
@@ -305,13 +337,10 @@ describe("notification groups and unread counts after a randomized concurrent wo
         ...p.content.matchAll(/(?:^|[^A-Za-z0-9_@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])/g),
       ].map((m) => m[1]!.toLowerCase());
       for (const handle of new Set(handles).values())
-        if (ACCOUNTS.includes(handle) && handle !== p.author && handle !== p.parent_author)
-          actions.push({
-            recipient: handle,
-            group: `mention_${p.id}`,
-            actor: p.author,
-            at: (p as unknown as { at: string }).at,
-          });
+        if (ACCOUNTS.includes(handle) && handle !== p.author && handle !== p.parent_author) {
+          const mention = { recipient: handle, group: `mention_${p.id}`, actor: p.author, at: p.at };
+          if (mayShow({ ...mention, visibility: p.visibility })) actions.push(mention);
+        }
     }
     const groups: Record<string, Record<string, { actorCount: number; actors: string[] }>> = {};
     const byGroup = new Map<string, Map<string, string>>(); // recipient\ngroup → actor → newest at
