@@ -158,11 +158,16 @@ describe("notification groups and unread counts after a randomized concurrent wo
         return s.attempt(me, "Unfollow", { uid });
       }
       if (r < 0.62) {
-        // A private account answers a request (most are approved); anyone else withdraws one.
-        if (PRIVATE.includes(me))
+        // A private account answers a pending request (most are approved); anyone else withdraws one.
+        if (PRIVATE.includes(me)) {
+          const pending = await db.query<{ uid: string }>(
+            "SELECT requester_uid AS uid FROM follow_request WHERE target_uid = $1",
+            [me],
+          );
           return s.attempt(me, rand() < 0.7 ? "ApproveFollowRequest" : "DeclineFollowRequest", {
-            requesterUid: pick(others),
+            requesterUid: pending.length > 0 ? pick(pending).uid : pick(others),
           });
+        }
         return s.attempt(me, "CancelFollowRequest", { targetUid: pick(PRIVATE) });
       }
       if (r < 0.7) {
