@@ -206,6 +206,21 @@ describe("notifications through the running stack", () => {
     await eventually(async () => view.unread === 2, "two unread");
     close();
   });
+
+  it("come from follow requests to a private account, and leave once the request is approved", async () => {
+    const { view, close } = watch(cyd);
+    await sdk.updateMyProfile(cyd.dc, { isPrivate: true });
+    await sdk.follow(ada.dc, { uid: cyd.uid });
+    const request = await eventually(async () => view.groups.get("follow_request"), "the request");
+    expect(describeGroup(request)).toBe("ada asked to follow you");
+    await sdk.approveFollowRequest(cyd.dc, { requesterUid: ada.uid });
+    await eventually(
+      async () => !view.groups.has("follow_request") && view.groups.has("follow"),
+      "the request answered",
+    );
+    expect(describeGroup(view.groups.get("follow")!)).toBe("ada followed you");
+    close();
+  });
 });
 
 describe("publishing drafts through the running stack", () => {
