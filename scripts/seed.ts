@@ -25,7 +25,16 @@ export async function seedLocalStack(options: {
     const dc = getDataConnect({ serviceId: "rookery", location: "us-central1" }, app);
     const graphql = (query: string) => dc.executeGraphql(query);
     if (!options.force && (await isSeeded(graphql))) {
-      log("Demo graph already loaded (npm run seed -- --force to load it again).");
+      // The Auth accounts are kept apart from the graph; a crash right after seeding could lose them.
+      const auth = getAuth(app);
+      const missing = await auth.getUser(DEMO_LOGIN.uid).then(
+        () => false,
+        () => true,
+      );
+      if (missing) await auth.createUser({ ...DEMO_LOGIN, displayName: "Demo" });
+      log(
+        `Demo graph already loaded (npm run seed -- --force to load it again)${missing ? "; demo sign-in recreated" : ""}.`,
+      );
       return false;
     }
     const started = Date.now();

@@ -42,6 +42,10 @@ describe("firebase emulators:exec --only auth,dataconnect with our Data Connect 
     expect(run.result).toMatchObject({ adminUsers: [] });
   });
 
+  it("pushes GetMe's new result over the realtime stream when the user changes their profile", () => {
+    expect(run.result).toMatchObject({ live: { user: { username: "ada_live" } } });
+  });
+
   it("finds the row firebase-admin inserted for the signed-in user", () => {
     const { uid } = run.result as { uid: string };
     expect(run.result).toMatchObject({

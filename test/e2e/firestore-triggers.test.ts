@@ -67,9 +67,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Polls until `read` returns a truthy value (function invocations take a moment), or fails. */
+/**
+ * Polls until `read` returns a truthy value, or fails. Generous: the first event of each function starts
+ * its worker, and on a busy 2-core machine eleven cold workers took over 30 s.
+ */
 async function eventually<T>(read: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
-  for (let i = 0; i < 150; i++) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
     const value = await read();
     if (value) return value;
     await new Promise((r) => setTimeout(r, 200));

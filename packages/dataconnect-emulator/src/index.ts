@@ -1,12 +1,16 @@
 // Library API: run the Data Connect emulator in-process (tests, scripts). The CLI (`src/cli/main.ts`) is a
 // thin layer over `startDataConnectEmulator`.
 
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import packageJson from "../package.json" with { type: "json" };
 import type { Database } from "./db/database.ts";
 import type { GateLimits } from "./db/gate.ts";
 import { EventDelivery } from "./engine/event-delivery.ts";
 import type { MutationEventSink } from "./engine/events.ts";
 import type { VariableLimits } from "./limits/variables.ts";
+import { BodyBudget } from "./protocol/body.ts";
+import { streamAllowed } from "./protocol/cors.ts";
 import type { EarlyListeners } from "./protocol/early.ts";
 import { createRequestHandler } from "./protocol/handler.ts";
 import {
@@ -18,8 +22,10 @@ import {
 } from "./protocol/http-server.ts";
 import type { ConfigureRequest } from "./protocol/requests.ts";
 import { ServiceHolder } from "./protocol/service-holder.ts";
+import { RefreshHub } from "./realtime/hub.ts";
 import { EmulatorRuntime, type ReloadResult } from "./runtime/emulator.ts";
 import { createLogger, type Logger, silentLogger } from "./runtime/log.ts";
+import { createStreamServer } from "./stream/server.ts";
 
 export { type BuildError, type BuildResult, buildReport } from "./build/report.ts";
 export { type LoadedConfig, type LoadResult, loadConfigDir } from "./config/load.ts";
@@ -96,6 +102,8 @@ export interface StartOptions {
   legacyDatabaseProtocol?: boolean;
   /** Project named in mutation events (default: GCLOUD_PROJECT, else `demo-project`). */
   projectId?: string;
+  /** Keepalive ping period of realtime streams; a client silent for two periods is dropped (default 30 s). */
+  streamPingIntervalMs?: number;
 }
 
 /** A running emulator. */
@@ -103,6 +111,8 @@ export interface RunningEmulator {
   /** Base URL of the first address, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;
   readonly addresses: BoundAddress[];
+  /** Realtime: open streams, open subscriptions and query runs done for them so far. */
+  realtimeStats(): { streams: number; subscriptions: number; runs: number };
   /** Re-reads the config directory now; resolves when the new version serves (or was rejected). */
   reload(): Promise<ReloadResult>;
   /** Switches to a Postgres server, as `POST /emulator/configure` does. */
@@ -118,6 +128,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     (options.log ? createLogger({ write: options.log, verbosity: options.verbosity ?? 0 }) : silentLogger);
   const services = new ServiceHolder();
   const events = new EventDelivery(options.mutationEventSinks ?? [], { log: (message) => log.warn(message) });
+  const hub = new RefreshHub({ services, log });
   const runtime = new EmulatorRuntime({
     configDir: options.configDir,
     services,
@@ -130,6 +141,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
     serviceOptions: {
       projectId: options.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-project",
       mutationEvents: events,
+      onMutationCommitted: (mutation) => hub.mutationCommitted(mutation),
       ...(options.variableLimits && { variableLimits: options.variableLimits }),
       log: (message) => log.warn(message),
     },
@@ -145,18 +157,41 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
 
   // Listen first: firebase-tools configures the emulator right after spawning it and gives up after a
   // few seconds; requests that need the sources compiled wait for that (or get UNAVAILABLE meanwhile).
+  // Request bodies and stream messages in flight share one memory budget.
+  const budget = new BodyBudget();
   const handler = createRequestHandler({
     services,
     control: runtime,
     log,
+    budget,
     ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
   });
+  // The realtime stream: WebSocket upgrades on the same addresses, the connector endpoints' browser
+  // policy, the same message size and variable bounds as request bodies.
+  const streams = createStreamServer({
+    services,
+    hub,
+    log,
+    allowBrowser: streamAllowed,
+    budget,
+    ...(options.maxBodyBytes !== undefined && { maxMessageBytes: options.maxBodyBytes }),
+    ...(options.variableLimits && { variableLimits: options.variableLimits }),
+    ...(options.streamPingIntervalMs !== undefined && { pingIntervalMs: options.streamPingIntervalMs }),
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    streams.handleUpgrade(req, socket, head);
   let listeners: HttpListeners;
   if (options.listening) {
-    options.listening.serve(handler);
+    options.listening.serve(handler, upgrade);
     listeners = options.listening.listeners;
   } else {
-    listeners = await listenAll(handler, options.listen ?? [{ host: "127.0.0.1", port: 0 }]);
+    try {
+      listeners = await listenAll(handler, options.listen ?? [{ host: "127.0.0.1", port: 0 }], upgrade);
+    } catch (error) {
+      await streams.close();
+      hub.close();
+      throw error;
+    }
     for (const address of listeners.addresses) {
       // The official binary's wording; only HTTP is served here (gRPC is for native mobile SDKs).
       log.info(`Listening on address (HTTP + gRPC): ${formatAddress(address)}`);
@@ -164,6 +199,8 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
   }
 
   const stop = async () => {
+    await streams.close();
+    hub.close();
     await listeners.close();
     await runtime.stop();
     await events.close(2000);
@@ -191,6 +228,7 @@ export async function startDataConnectEmulator(options: StartOptions): Promise<R
   return {
     url: listeners.addresses[0]!.url,
     addresses: listeners.addresses,
+    realtimeStats: () => ({ streams: streams.connections, subscriptions: hub.size, runs: hub.runs }),
     reload: () => runtime.reload(),
     configure: (request) => runtime.configure(request),
     stop,

@@ -10,6 +10,14 @@ export interface CliOptions {
   rules: string | undefined;
   importDir: string | undefined;
   exportOnExit: string | undefined;
+  /** Our addition: keep every acknowledged write here (journal + snapshots) across restarts and crashes. */
+  dataDir: string | undefined;
+  /** fdatasync before acknowledging (default true). */
+  fsync: boolean;
+  /** Group commit (default true); off only to measure what it saves. */
+  groupCommit: boolean;
+  /** Compact the journal into a snapshot once it holds this many bytes (default 64 MiB). */
+  compactAfterBytes: number | undefined;
   /** Log verbosity; 2 adds a rules evaluation report per request. */
   verbosity: number;
   functionsEmulator: string | undefined;
@@ -25,6 +33,10 @@ const schema = z.object({
   rules: z.string().min(1).optional(),
   import: z.string().min(1).optional(),
   export_on_exit: z.string().min(1).optional(),
+  data_dir: z.string().min(1).optional(),
+  fsync: z.enum(["true", "false"]).default("true"),
+  group_commit: z.enum(["true", "false"]).default("true"),
+  compact_after_bytes: z.coerce.number().int().min(1).optional(),
   v: z.coerce.number().int().min(0).max(9).default(0),
   functions_emulator: z
     .string()
@@ -51,6 +63,10 @@ const KNOWN = new Set([
   "rules",
   "import",
   "export_on_exit",
+  "data_dir",
+  "fsync",
+  "group_commit",
+  "compact_after_bytes",
   "v",
   "functions_emulator",
   "cors_allow_origin",
@@ -87,6 +103,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rules: o.rules,
     importDir: o.import,
     exportOnExit: o.export_on_exit,
+    dataDir: o.data_dir,
+    fsync: o.fsync === "true",
+    groupCommit: o.group_commit === "true",
+    compactAfterBytes: o.compact_after_bytes,
     verbosity: o.v,
     functionsEmulator: o.functions_emulator,
     corsAllowOrigins: o.cors_allow_origin,
@@ -95,4 +115,4 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
 
 /** One-paragraph usage text. */
 export const USAGE =
-  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--functions_emulator=HOST:PORT] [--cors_allow_origin=ORIGIN[,ORIGIN...]|*] [-v=2]";
+  "Usage: firestore-emulator --host=HOST --port=PORT [--project_id=ID] [--single_project_mode=true] [--rules=FILE] [--import=DIR] [--export_on_exit=DIR] [--data_dir=DIR [--fsync=false] [--group_commit=false] [--compact_after_bytes=N]] [--functions_emulator=HOST:PORT] [--cors_allow_origin=ORIGIN[,ORIGIN...]|*] [-v=2]";

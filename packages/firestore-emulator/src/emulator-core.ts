@@ -2,6 +2,7 @@ import { type DatabaseId, databaseKey } from "./model/path.ts";
 import type { Ruleset } from "./rules/index.ts";
 import { SecurityGate } from "./security/gate.ts";
 import { RulesRegistry } from "./security/rules-registry.ts";
+import type { CommitLog } from "./store/commit-log.ts";
 import { type CommitEvent, Database, type DatabaseOptions } from "./store/database.ts";
 
 /** Options of the emulator's data plane. */
@@ -27,6 +28,7 @@ export class EmulatorCore {
   /** Enforces the rules on client requests, for every transport. */
   readonly gate: SecurityGate;
   private readonly warnedProjects = new Set<string>();
+  private commitLog: CommitLog | undefined;
   private readonly commitListeners: ((db: DatabaseId, event: CommitEvent) => void)[] = [];
 
   constructor(options: CoreOptions) {
@@ -52,14 +54,17 @@ export class EmulatorCore {
           `Warning: request for project "${id.projectId}" while running in single project mode for "${projectId}".`,
         );
       }
-      db = new Database(id, this.options);
+      db = new Database(id, this.options, this.commitLog);
       this.databases.set(key, db);
       for (const listener of this.commitListeners) this.subscribe(db, listener);
     }
     return db;
   }
 
-  /** Hears every commit of every database, present and future (synchronously, inside the commit). */
+  /**
+   * Hears every commit of every database, present and future, once it is durable (in commit order, in
+   * the committing request's context: `currentCaller()` names the writer).
+   */
   onCommit(listener: (db: DatabaseId, event: CommitEvent) => void): void {
     this.commitListeners.push(listener);
     for (const db of this.databases.values()) this.subscribe(db, listener);
@@ -74,13 +79,24 @@ export class EmulatorCore {
     return [...this.databases.values()];
   }
 
+  /** Sends every later change of every database (present and future) to a commit log. */
+  attachCommitLog(log: CommitLog): void {
+    this.commitLog = log;
+    for (const db of this.databases.values()) db.attachCommitLog(log);
+  }
+
+  /** Whether no database holds or held any document. */
+  get isEmpty(): boolean {
+    return [...this.databases.values()].every((db) => db.store.isEmpty);
+  }
+
   /** Deletes every document of one database (the DELETE .../documents REST call). */
-  clear(id: DatabaseId): void {
-    this.databases.get(databaseKey(id))?.clear();
+  async clear(id: DatabaseId): Promise<void> {
+    await this.databases.get(databaseKey(id))?.clear();
   }
 
   /** Deletes every document of every database. */
-  clearAll(): void {
-    for (const db of this.databases.values()) db.clear();
+  async clearAll(): Promise<void> {
+    for (const db of this.databases.values()) await db.clear();
   }
 }

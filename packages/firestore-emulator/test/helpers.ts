@@ -114,7 +114,7 @@ export function webFirestore(
 
 /** A raw gRPC client of google.firestore.v1.Firestore, for protocol-level tests. */
 export function rawClient(
-  emulator: RunningFirestoreEmulator,
+  emulator: Pick<RunningFirestoreEmulator, "address">,
 ): grpc.Client & Record<string, (...args: never[]) => unknown> {
   const Client = grpc.makeClientConstructor(firestoreServiceDefinition(), "Firestore");
   return new Client(emulator.address, grpc.credentials.createInsecure()) as never;
@@ -125,13 +125,17 @@ export function callUnary<T = Record<string, unknown>>(
   client: ReturnType<typeof rawClient>,
   method: string,
   request: object,
+  timeoutMs = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const fn = client[method] as unknown as (
       req: object,
+      options: grpc.CallOptions,
       cb: (e: grpc.ServiceError | null, r: T) => void,
     ) => void;
-    fn.call(client, request, (error, response) => (error ? reject(error) : resolve(response)));
+    fn.call(client, request, { deadline: Date.now() + timeoutMs }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }
 

@@ -1,7 +1,9 @@
 // The HTTP/1.1 front every route sits behind: one CORS policy (pages from this machine, plus origins
 // the user names), answered before any route runs; one error shape for whatever a route refuses.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseCliArgs } from "../src/cli-args.ts";
+import { reportIncidentsTo } from "../src/incidents.ts";
 import { type RunningFirestoreEmulator, startFirestoreEmulator } from "../src/index.ts";
 import { adminFirestore, startTestEmulator } from "./helpers.ts";
 
@@ -130,5 +132,25 @@ describe("errors at the front", () => {
     const res = await fetch(url("/nothing/here"));
     expect(res.status).toBe(404);
     expect(((await res.json()) as GoogleError).error).toMatchObject({ code: 404, status: "NOT_FOUND" });
+  });
+
+  it("treat a client that hangs up mid-upload as gone, not as an internal error", async () => {
+    const incidents: string[] = [];
+    reportIncidentsTo({ report: (kind) => void incidents.push(kind) });
+    try {
+      const [host, port] = [emulator.address.replace(/:\d+$/, ""), Number(emulator.address.split(":").pop())];
+      const socket = net.connect(port, host);
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(`POST /v1/${DOCS}:commit HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n{"wri`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await vi.waitFor(async () => expect((await fetch(url("/nothing/here"))).status).toBe(404));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(incidents).not.toContain("internal error");
+    } finally {
+      reportIncidentsTo({
+        report: (kind, detail) => console.error(`firestore-emulator: ${kind}: ${detail}`),
+      });
+    }
   });
 });

@@ -83,6 +83,46 @@ describe("browser sessions", () => {
     await expect(channel.poll()).rejects.toThrow(/Unknown SID/);
   });
 
+  it("answer a forward request whose session ended while its body was arriving as an unknown session", async () => {
+    const received: string[] = [];
+    const server = await serve(
+      echoListen(() => {
+        received.push("message");
+        return "";
+      }),
+      { sessionIdleMs: 100 },
+    );
+    const channel = await RawChannel.open(server.address, "Listen", FIRST);
+    const body = `count=1&ofs=1&req0___data__=${encodeURIComponent(JSON.stringify(FIRST))}`;
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        `${channel.url}?VER=8&SID=${channel.sid}&RID=5&AID=0`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (d) => {
+            text += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      // Half the body now, the rest after the session has idled out.
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 400);
+    });
+    const { status, text } = await answer;
+    expect(status).toBe(400);
+    expect(text).toContain("Unknown SID");
+    expect(received).toEqual(["message"]); // the handshake's message only
+  });
+
   it("refuse forward bodies over the size limit", async () => {
     const server = await serve(
       echoListen(() => ""),

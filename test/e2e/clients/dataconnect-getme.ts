@@ -1,9 +1,17 @@
 // Exec'd by firebase-tools inside `emulators:exec --only auth,dataconnect` (our TypeScript Data Connect
 // emulator plugged in through DATACONNECT_EMULATOR_BINARY_PATH): runs the `social` connector's GetMe through
 // the official web SDK signed out and signed in (a real Auth-emulator ID token), before and after
-// firebase-admin inserts the user's row, then reports what came back.
+// firebase-admin inserts the user's row, then subscribes to GetMe over the realtime stream and changes the
+// profile, and reports what came back.
 import { createUserWithEmailAndPassword } from "firebase/auth";
-import { executeQuery, QueryFetchPolicy, queryRef } from "firebase/data-connect";
+import {
+  executeMutation,
+  executeQuery,
+  mutationRef,
+  QueryFetchPolicy,
+  queryRef,
+  subscribe,
+} from "firebase/data-connect";
 import { webApp } from "./webApp.ts";
 
 const { auth, dataConnect } = webApp();
@@ -37,7 +45,27 @@ const afterMirror = await executeQuery(queryRef(dataConnect, "GetMe"), {
   fetchPolicy: QueryFetchPolicy.SERVER_ONLY,
 });
 
+// Realtime: GetMe looks the user up by key, so changing the profile pushes a new result (implicit refresh).
+type Me = { user: { username: string | null } | null };
+const live = await new Promise<Me>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("no realtime update within 20 s")), 20_000);
+  let updated = false;
+  const unsubscribe = subscribe(queryRef<Me>(dataConnect, "GetMe"), {
+    onNext: (result) => {
+      if (!updated) {
+        updated = true;
+        void executeMutation(mutationRef(dataConnect, "UpdateMyProfile", { username: "ada_live" }));
+      } else if (result.data.user?.username === "ada_live") {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(result.data);
+      }
+    },
+    onErr: (error) => reject(error),
+  });
+});
+
 console.log(
-  `E2E_RESULT ${JSON.stringify({ uid: user.uid, signedOut, beforeMirror: beforeMirror.data, afterMirror: afterMirror.data, adminUsers: adminData.users, node: process.version })}`,
+  `E2E_RESULT ${JSON.stringify({ uid: user.uid, signedOut, beforeMirror: beforeMirror.data, afterMirror: afterMirror.data, adminUsers: adminData.users, live, node: process.version })}`,
 );
 process.exit(0);

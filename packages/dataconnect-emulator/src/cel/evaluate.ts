@@ -1,5 +1,6 @@
-// CEL for Data Connect (spec §4.3): `auth`, `request`, `vars`, `response`, `this`, and `uuidV4()`,
-// evaluated with @bufbuild/cel. Expressions are parsed and planned once and cached.
+// CEL for Data Connect (spec §4.3): `auth`, `request`, `vars`, `response`, `this`, `mutation` (in
+// `@refresh` conditions) and `uuidV4()`, evaluated with @bufbuild/cel. Expressions are parsed and planned
+// once and cached.
 import { CelScalar, celEnv, celFunc, isCelError, isCelList, isCelMap, parse, plan } from "@bufbuild/cel";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { AuthContext } from "../engine/types.ts";
@@ -13,6 +14,8 @@ export interface CelScope {
   vars?: Record<string, unknown>;
   response?: Record<string, unknown>;
   this?: unknown;
+  /** The committed mutation a `@refresh` condition looks at (`mutation.variables`, `mutation.auth`). */
+  mutation?: { variables: Record<string, unknown>; auth: AuthContext | null };
 }
 
 /** An expression that failed to evaluate; `message` says why, in CEL's words. */
@@ -57,6 +60,13 @@ export function evaluateCel(expr: string, scope: CelScope): unknown {
   const bindings: Record<string, unknown> = { auth, request, vars: request.get("variables") };
   if (scope.response !== undefined) bindings.response = toCel(scope.response);
   if ("this" in scope) bindings.this = toCel(scope.this);
+  if (scope.mutation) {
+    const { variables, auth: mutationAuth } = scope.mutation;
+    bindings.mutation = new Map<string, unknown>([
+      ["variables", toCel(variables)],
+      ["auth", mutationAuth ? toCel({ uid: mutationAuth.uid, token: mutationAuth.token }) : null],
+    ]);
+  }
   const result = run(bindings as never);
   if (isCelError(result)) throw new CelEvaluationError(expr, result.message);
   return fromCel(result);

@@ -89,7 +89,7 @@ export async function loadConfigDir(configDir: string): Promise<LoadResult> {
     }
     const files = await readDirectory(dir, root, `connectorDirs: directory ${relativeDir}`, errors);
     connectors.push({ id, dir, generate: connectorYaml.value.generate, file: connectorFile });
-    connectorSources.push({ id, files });
+    connectorSources.push({ id, files, clientCache: hasClientCache(connectorYaml.value.generate) });
   }
 
   const sqlDir = path.join(root, "sql");
@@ -115,6 +115,17 @@ export async function loadConfigDir(configDir: string): Promise<LoadResult> {
       sourceDirs: [schemaDir, ...connectors.map((connector) => connector.dir)],
     },
   };
+}
+
+/** firebase-tools' rule: any SDK of the connector (web or native) with `clientCache` enables the cache. */
+function hasClientCache(generate: ConnectorYaml["generate"]): boolean {
+  for (const key of ["javascriptSdk", "swiftSdk", "kotlinSdk", "dartSdk"]) {
+    const sdks = (generate as Record<string, unknown> | null | undefined)?.[key];
+    const list = Array.isArray(sdks) ? sdks : sdks ? [sdks] : [];
+    if (list.some((sdk) => sdk && typeof sdk === "object" && (sdk as { clientCache?: unknown }).clientCache))
+      return true;
+  }
+  return false;
 }
 
 async function readDirectory(dir: string, root: string, what: string, errors: CompileError[]) {

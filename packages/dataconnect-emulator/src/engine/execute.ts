@@ -1,11 +1,18 @@
 // Executes a prepared operation: authorize → coerce variables → root fields in document order,
 // one SQL statement each → @check/@redact. Mutations run each field on its own unless @transaction
 // makes the whole operation one Postgres transaction (spec §4.4–4.5).
-import { type GraphQLObjectType, type GraphQLSchema, printSchema } from "graphql";
+import {
+  type DocumentNode,
+  execute as executeGraphqlJs,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  Kind,
+  printSchema,
+} from "graphql";
 import type { CelScope } from "../cel/evaluate.ts";
 import type { Database, Queryable, Session } from "../db/database.ts";
 import { type GraphqlError, type GrpcStatus, RequestError } from "../errors.ts";
-import type { ModelCatalog } from "../planner/catalog.ts";
+import type { ModelCatalog, RootField } from "../planner/catalog.ts";
 import { type CollectedField, collectFields, subSelections } from "../planner/collect.ts";
 import { PlanContext } from "../planner/context.ts";
 import { mutationStatement } from "../planner/mutate.ts";
@@ -15,6 +22,7 @@ import { quoteIdent, type SchemaModel } from "../schema/model.ts";
 import { authorize } from "./authorize.ts";
 import type { PreparedOperation } from "./operation.ts";
 import { isRedacted, presentRootField } from "./present.ts";
+import { entityId } from "./refresh.ts";
 import type { Caller, GraphqlResponse } from "./types.ts";
 import { coerceVariables } from "./variables.ts";
 
@@ -28,6 +36,28 @@ export interface ExecutionEnv {
   sdl: string;
 }
 
+/**
+ * What one execution touched, for realtime refreshes: filled in by `executeOperation` when passed.
+ * Entity ids are `entityId`s.
+ */
+export interface ExecutionTrace {
+  /** The coerced variables (unset when coercion failed). */
+  variables?: Record<string, unknown>;
+  /** Entities a query looked up by key at its root; null once some root field is anything else. */
+  lookups: string[] | null;
+  /** Entities written by single-entity mutation fields (`_insert`, `_upsert`, `_update`, `_delete`). */
+  writes: string[];
+  /** Whether some mutation statement ran and its effect is committed. */
+  committed: boolean;
+}
+
+/** A fresh trace to pass to `executeOperation`. */
+export function newTrace(): ExecutionTrace {
+  return { lookups: [], writes: [], committed: false };
+}
+
+const SINGLE_ENTITY_MUTATIONS = new Set(["insert", "upsert", "update", "delete"]);
+
 /** One execution of one operation: its variables, CEL scope and the results so far. */
 interface Run {
   env: ExecutionEnv;
@@ -36,6 +66,9 @@ interface Run {
   cel: CelScope;
   /** Unredacted values of the root fields executed so far: CEL's `response`. */
   response: Record<string, unknown>;
+  trace: ExecutionTrace;
+  /** Writes made inside the operation's transaction: they join `trace` only once its COMMIT is confirmed. */
+  pending: { writes: string[]; wrote: boolean };
   /** The database session the whole operation runs on (one at a time per session). */
   session: Session;
   /** Whether the operation runs inside one transaction (`@transaction`), so native SQL nests in savepoints. */
@@ -51,12 +84,13 @@ class FieldFailure extends Error {
   }
 }
 
-/** Runs `prepared` for `caller`. Throws RequestError for request-level failures (auth). */
+/** Runs `prepared` for `caller`; `trace` collects what it read and wrote. Throws RequestError for request-level failures (auth). */
 export async function executeOperation(
   env: ExecutionEnv,
   prepared: PreparedOperation,
   inputs: Record<string, unknown>,
   caller: Caller,
+  trace: ExecutionTrace = newTrace(),
 ): Promise<GraphqlResponse> {
   const requestTime = new Date();
   authorize(prepared.auth, caller, {
@@ -66,6 +100,7 @@ export async function executeOperation(
   });
   const coerced = coerceVariables(env.schema, prepared.operation, inputs);
   if (!coerced.ok) return { data: null, errors: coerced.errors };
+  trace.variables = coerced.variables;
   const fields = collectFields(prepared.operation.selectionSet, prepared.fragments, coerced.variables);
   // The whole operation holds one session: its statements (and its transaction) see no other operation's.
   return withSession(env.db, fields, (session) => {
@@ -82,6 +117,8 @@ export async function executeOperation(
         response,
         ...(prepared.name ? { operationName: prepared.name } : {}),
       },
+      trace,
+      pending: { writes: [], wrote: false },
       session,
       inTransaction: false,
     };
@@ -91,7 +128,7 @@ export async function executeOperation(
 }
 
 /** Fields that never touch the database: an operation made only of them needs no session. */
-const WITHOUT_DATABASE = new Set(["__typename", "_service"]);
+const WITHOUT_DATABASE = new Set(["__typename", "_service", "__schema", "__type"]);
 
 const NO_SESSION: Session = new Proxy({} as Session, {
   get() {
@@ -151,8 +188,14 @@ async function executeInTransaction(run: Run, fields: CollectedField[]): Promise
         }
       }
     });
+    // COMMIT confirmed: what the transaction wrote is now visible to everyone.
+    if (run.pending.wrote) {
+      run.trace.committed = true;
+      run.trace.writes.push(...run.pending.writes);
+    }
     return { data };
   } catch (error) {
+    // Rolled back (or COMMIT not confirmed): nothing it wrote counts.
     if (!failure) throw error; // COMMIT itself failed: a request-level problem
     const failing = fields[failedAt]!.responseKey;
     const errors = fields.map((field, i): GraphqlError => {
@@ -201,6 +244,10 @@ async function resolveRootField(run: Run, field: CollectedField): Promise<unknow
   const { env, session: db } = run;
   const root = run.prepared.kind === "mutation" ? env.schema.getMutationType()! : env.schema.getQueryType()!;
   if (field.name === "__typename") return root.name;
+  if ((field.name === "__schema" || field.name === "__type") && run.prepared.introspection)
+    return introspect(run, field);
+  // Built-in fields (`_service`, native SQL, an embedded `query`) are no key lookups: no implicit refresh.
+  if (!env.catalog.rootField(run.prepared.kind, field.name)) run.trace.lookups = null;
   if (field.name === "_service") return { sdl: env.sdl, schema: printedSchema(env.schema) };
   if (field.name === "query" && run.prepared.kind === "mutation") return resolveEmbeddedQuery(run, field);
   const def = (root as GraphQLObjectType).getFields()[field.name];
@@ -222,7 +269,12 @@ async function resolveRootField(run: Run, field: CollectedField): Promise<unknow
     }
     case "_execute": {
       const sql = nativeExecuteStatement(ctx, args.sql as string, args.params);
-      return inServiceSchema(run, async (q) => (await q.command(sql, ctx.params.values)).rowCount);
+      const count = await inServiceSchema(
+        run,
+        async (q) => (await q.command(sql, ctx.params.values)).rowCount,
+      );
+      noteWrite(run);
+      return count;
     }
     case "_executeReturning":
     case "_executeReturningFirst": {
@@ -232,19 +284,88 @@ async function resolveRootField(run: Run, field: CollectedField): Promise<unknow
         args.params,
         field.name.endsWith("First"),
       );
-      return inServiceSchema(run, (q) => selectValue(q, sql, ctx.params.values));
+      const value = await inServiceSchema(run, (q) => selectValue(q, sql, ctx.params.values));
+      noteWrite(run);
+      return value;
     }
   }
   const target = env.catalog.rootField(run.prepared.kind, field.name);
   if (!target) throw new RequestError("INVALID_ARGUMENT", `${root.name} has no field ${field.name}`);
   if (target.kind === "mutation") {
-    return selectValue(db, mutationStatement(ctx, target.table, target.mutation, args), ctx.params.values);
+    const value = await selectValue(
+      db,
+      mutationStatement(ctx, target.table, target.mutation, args),
+      ctx.params.values,
+    );
+    const written =
+      SINGLE_ENTITY_MUTATIONS.has(target.mutation) && value && typeof value === "object"
+        ? entityId(target.table, value as Record<string, unknown>)
+        : undefined;
+    noteWrite(run, written);
+    return value;
   }
+  noteLookup(run, ctx, target, args);
   const sql =
     target.kind === "single"
       ? singleSql(ctx, target.table, sub, args)
       : rootListSql(ctx, target.table, sub, args, { search: target.kind === "search" });
   return selectValue(db, `SELECT ${sql} AS v`, ctx.params.values);
+}
+
+/** `__schema` / `__type` as graphql-js answers them over the generated schema (admin endpoints only). */
+async function introspect(run: Run, field: CollectedField): Promise<unknown> {
+  run.trace.lookups = null;
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        ...run.prepared.operation,
+        directives: [],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: field.nodes },
+      },
+      ...Object.values(run.prepared.fragments),
+    ],
+  };
+  const result = await executeGraphqlJs({
+    schema: run.env.schema,
+    document,
+    variableValues: run.variables,
+  });
+  if (result.errors?.length) throw new RequestError("INVALID_ARGUMENT", result.errors[0]!.message);
+  return result.data?.[field.responseKey] ?? null;
+}
+
+/**
+ * Records a mutation statement that succeeded. Outside a transaction it is committed already (autocommit,
+ * or native SQL's own transaction, whose COMMIT the session confirmed); inside the operation's transaction
+ * it waits for that COMMIT (`executeInTransaction`).
+ */
+function noteWrite(run: Run, entity?: string): void {
+  const into = run.inTransaction ? run.pending : undefined;
+  if (into) {
+    into.wrote = true;
+    if (entity) into.writes.push(entity);
+    return;
+  }
+  run.trace.committed = true;
+  if (entity) run.trace.writes.push(entity);
+}
+
+/** Records a root key lookup (`post(id:)`, `user(key:)`) for implicit refreshes; anything else ends them. */
+function noteLookup(run: Run, ctx: PlanContext, target: RootField, args: Record<string, unknown>): void {
+  const { trace } = run;
+  if (!trace.lookups) return;
+  if (target.kind !== "single" || (args.id == null && args.key == null)) {
+    trace.lookups = null;
+    return;
+  }
+  const given = (args.id != null ? { id: args.id } : args.key) as Record<string, unknown>;
+  const key: Record<string, unknown> = {};
+  for (const field of target.table.keyFields) {
+    const expr = given[`${field}_expr`];
+    key[field] = expr != null ? ctx.serverValue(expr as string) : given[field];
+  }
+  trace.lookups.push(entityId(target.table, key));
 }
 
 const printed = new WeakMap<GraphQLSchema, string>();

@@ -15,6 +15,7 @@ import {
 } from "graphql";
 import { graphqlErrorToCompileErrors } from "../schema/errors.ts";
 import type { CompileError } from "../schema/source.ts";
+import { type RefreshPolicy, readRefreshPolicy } from "./refresh.ts";
 
 /** What `@auth` on an operation says. Absent = NO_ACCESS for end users. */
 export interface AuthPolicy {
@@ -31,6 +32,10 @@ export interface PreparedOperation {
   fragments: Record<string, FragmentDefinitionNode>;
   auth: AuthPolicy | undefined;
   transaction: boolean;
+  /** `@refresh` on a query: what refreshes its subscriptions besides the implicit entity rule. */
+  refresh: RefreshPolicy;
+  /** Whether `__schema` / `__type` are answered: ad-hoc admin documents only, not connector operations. */
+  introspection?: boolean;
   /** File the operation was read from (connector operations), for messages. */
   file?: string;
 }
@@ -82,6 +87,11 @@ export function prepareDocument(
     }
     const authDirective = schema.getDirective("auth")!;
     const auth = getDirectiveValues(authDirective, def) as AuthPolicy | undefined;
+    const refresh = readRefreshPolicy(schema, def);
+    if (!refresh.ok) {
+      errors.push(...refresh.errors);
+      continue;
+    }
     operations.push({
       name: def.name?.value,
       kind: def.operation,
@@ -89,6 +99,7 @@ export function prepareDocument(
       fragments,
       auth,
       transaction: def.directives?.some((d) => d.name.value === "transaction") ?? false,
+      refresh: refresh.policy,
       ...(def.loc ? { file: def.loc.source.name } : {}),
     });
   }

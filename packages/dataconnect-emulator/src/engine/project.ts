@@ -18,9 +18,17 @@ import type { CompileError, ProjectSources, SourceFile } from "../schema/source.
 import { LruCache } from "./document-cache.ts";
 import { EventDelivery } from "./event-delivery.ts";
 import { type MutationEventSink, mutationExecutedEvent } from "./events.ts";
-import { type ExecutionEnv, executeOperation } from "./execute.ts";
+import { type ExecutionEnv, type ExecutionTrace, executeOperation, newTrace } from "./execute.ts";
 import { type PreparedOperation, prepareDocument } from "./operation.ts";
-import type { ConnectorRequest, GraphqlRequest, GraphqlResponse, Service } from "./types.ts";
+import { type CommittedMutation, refreshWatch, sameForEveryone } from "./refresh.ts";
+import type {
+  Caller,
+  ConnectorRequest,
+  GraphqlRequest,
+  GraphqlResponse,
+  Service,
+  SubscriptionRun,
+} from "./types.ts";
 
 /** A service whose schema and connectors compiled without errors. */
 export interface CompiledProject {
@@ -30,6 +38,8 @@ export interface CompiledProject {
   readonly catalog: ModelCatalog;
   /** connector id → operation name → operation. */
   readonly connectors: ReadonlyMap<string, ReadonlyMap<string, PreparedOperation>>;
+  /** Connectors with realtime on (`clientCache` in `connector.yaml`). */
+  readonly realtimeConnectors: ReadonlySet<string>;
   readonly sqlFiles: readonly SourceFile[];
 }
 
@@ -94,6 +104,7 @@ export function compileProject(
       schema,
       catalog: new ModelCatalog(schemaResult.model),
       connectors,
+      realtimeConnectors: new Set(sources.connectors.filter((c) => c.clientCache).map((c) => c.id)),
       sqlFiles: [...sources.sqlFiles].sort((a, b) => a.path.localeCompare(b.path)),
     },
   };
@@ -151,6 +162,8 @@ export interface ServiceOptions {
   location?: string;
   /** Receivers of a CloudEvent per executed connector mutation (delivered by a delivery of this service's own). */
   mutationEventSinks?: readonly MutationEventSink[];
+  /** Told after every mutation whose effects committed (any endpoint): what realtime refreshes hang on. */
+  onMutationCommitted?: (mutation: CommittedMutation) => void;
   /** Delivery shared by every service of an emulator, so reloads do not drop queued events (wins over the sinks). */
   mutationEvents?: EventDelivery;
   /** Bounds on every operation's variables (default 1 MiB, 32 levels). */
@@ -177,30 +190,62 @@ export function createService(project: CompiledProject, db: Database, options: S
   };
   const adHoc = new LruCache<string, PreparedOperation[] | { errors: CompileError[] }>(AD_HOC_CACHE_BYTES);
 
+  /**
+   * Executes and, for a mutation that committed something, raises the commit signal once: after the
+   * operation's session is handed back (every COMMIT confirmed), also when a later step failed.
+   */
+  async function run(operation: PreparedOperation, variables: Record<string, unknown>, caller: Caller) {
+    const trace = newTrace();
+    try {
+      return await executeOperation(env, operation, variables, caller, trace);
+    } finally {
+      if (operation.kind === "mutation" && trace.committed) committed(operation, trace, caller);
+    }
+  }
+
+  function committed(operation: PreparedOperation, trace: ExecutionTrace, caller: Caller): void {
+    if (!options.onMutationCommitted) return;
+    try {
+      options.onMutationCommitted({
+        operationName: operation.name,
+        variables: trace.variables ?? {},
+        auth: caller.kind === "user" ? caller.auth : null,
+        entities: trace.writes,
+      });
+    } catch (error) {
+      log(`realtime refresh after ${operation.name ?? "a mutation"} failed: ${(error as Error).message}`);
+    }
+  }
+
+  function connectorOperation(request: Pick<ConnectorRequest, "connector" | "operationName" | "kind">) {
+    const operations = project.connectors.get(request.connector);
+    if (!operations)
+      throw new RequestError(
+        "NOT_FOUND",
+        `connector ${request.connector} not found in service ${project.serviceId}`,
+      );
+    const operation = operations.get(request.operationName);
+    if (!operation)
+      throw new RequestError(
+        "NOT_FOUND",
+        `operation ${request.operationName} not found in connector ${request.connector}`,
+      );
+    if (request.kind && operation.kind !== request.kind) {
+      throw new RequestError(
+        "INVALID_ARGUMENT",
+        `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
+      );
+    }
+    return operation;
+  }
+
   return {
     serviceId: project.serviceId,
 
     async executeConnector(request: ConnectorRequest): Promise<GraphqlResponse> {
       checkVariables(request.variables, variableLimits);
-      const operations = project.connectors.get(request.connector);
-      if (!operations)
-        throw new RequestError(
-          "NOT_FOUND",
-          `connector ${request.connector} not found in service ${project.serviceId}`,
-        );
-      const operation = operations.get(request.operationName);
-      if (!operation)
-        throw new RequestError(
-          "NOT_FOUND",
-          `operation ${request.operationName} not found in connector ${request.connector}`,
-        );
-      if (operation.kind !== request.kind) {
-        throw new RequestError(
-          "INVALID_ARGUMENT",
-          `${request.operationName} is a ${operation.kind}; call it with execute${operation.kind === "query" ? "Query" : "Mutation"}`,
-        );
-      }
-      const response = await executeOperation(env, operation, request.variables, request.caller);
+      const operation = connectorOperation(request);
+      const response = await run(operation, request.variables, request.caller);
       // Executed (authorized, variables valid): production emits the event, errors included.
       if (
         operation.kind === "mutation" &&
@@ -250,7 +295,28 @@ export function createService(project: CompiledProject, db: Database, options: S
       if (request.readOnly && operation.kind === "mutation") {
         throw new RequestError("PERMISSION_DENIED", "executeGraphqlRead cannot run a mutation");
       }
-      return executeOperation(env, operation, request.variables, request.caller);
+      const response = await run(operation, request.variables, request.caller);
+      // Production always sends `errors`; VS Code's introspection reads `errors.length` without a check.
+      return response.errors ? response : { ...response, errors: [] };
+    },
+
+    async subscribeQuery(request): Promise<SubscriptionRun> {
+      checkVariables(request.variables, variableLimits);
+      const operation = connectorOperation({ ...request, kind: "query" });
+      const trace = newTrace();
+      const response = await executeOperation(env, operation, request.variables, request.caller, trace);
+      if (!project.realtimeConnectors.has(request.connector) || !trace.variables)
+        return { response, watch: null };
+      const auth = request.caller.kind === "user" ? request.caller.auth : null;
+      return {
+        response,
+        watch: refreshWatch(
+          operation.refresh,
+          { variables: trace.variables, auth },
+          trace.lookups,
+          sameForEveryone(operation),
+        ),
+      };
     },
   };
 }
@@ -266,7 +332,8 @@ function prepareAdHoc(
     return { errors: graphqlErrorToCompileErrors(error) };
   }
   const prepared = prepareDocument(schema, document);
-  return prepared.ok ? prepared.operations : { errors: prepared.errors };
+  if (!prepared.ok) return { errors: prepared.errors };
+  return prepared.operations.map((operation) => ({ ...operation, introspection: true }));
 }
 
 function pickOperation(operations: PreparedOperation[], name: string | undefined): PreparedOperation {

@@ -1,4 +1,5 @@
 import type { GraphqlError } from "../errors.ts";
+import type { RefreshWatch } from "./refresh.ts";
 
 /** The end user as CEL sees it: `auth.uid` and every claim of the ID token under `auth.token`. */
 export interface AuthContext {
@@ -32,8 +33,8 @@ export interface ConnectorRequest {
   connector: string;
   operationName: string;
   variables: Record<string, unknown>;
-  /** The endpoint's kind: a query endpoint refuses a mutation and vice versa. */
-  kind: "query" | "mutation";
+  /** The endpoint's kind: a query endpoint refuses a mutation and vice versa; absent = either (the stream). */
+  kind?: "query" | "mutation";
   caller: Caller;
 }
 
@@ -55,4 +56,15 @@ export interface Service {
   readonly serviceId: string;
   executeConnector(request: ConnectorRequest): Promise<GraphqlResponse>;
   executeGraphql(request: GraphqlRequest): Promise<GraphqlResponse>;
+  /**
+   * Runs a connector query for a subscription: its result, and what keeps this subscriber's result fresh
+   * (null when the connector has realtime off, i.e. no `clientCache`).
+   */
+  subscribeQuery(request: Omit<ConnectorRequest, "kind">): Promise<SubscriptionRun>;
+}
+
+/** One run of a subscribed query. */
+export interface SubscriptionRun {
+  response: GraphqlResponse;
+  watch: RefreshWatch | null;
 }

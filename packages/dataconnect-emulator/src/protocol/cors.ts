@@ -52,6 +52,33 @@ export function preflightHeaders(headers: IncomingHttpHeaders): Record<string, s
   return answer;
 }
 
+/**
+ * Whether a browser may open the realtime stream (a WebSocket upgrade, which has neither CORS nor a
+ * preflight; requests without `Origin` are not from browsers). The stream runs connector operations
+ * only, exactly as executeQuery/executeMutation do, so pages from every origin may use it, as they may
+ * use those. The one exception mirrors the Private Network Access answer above: a public page may not
+ * reach an emulator it addresses by a loopback or private address. A preflight would refuse it that for
+ * executeQuery; a WebSocket asks nothing first, so the upgrade itself is refused.
+ */
+export function streamAllowed(headers: IncomingHttpHeaders): boolean {
+  if (headers.origin === undefined) return true;
+  if (isLocalOrigin(headers.origin)) return true;
+  return !isPrivateTarget(headers.host);
+}
+
+/** Whether a `Host` header names this machine or a private network (no header: assume so). */
+function isPrivateTarget(host: string | undefined): boolean {
+  if (!host) return true;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return true;
+  }
+  if (hostname === "0.0.0.0" || hostname === "::") return true;
+  return isLocalOrigin(`http://${host}`);
+}
+
 /** Whether `origin` is a page on this machine or a private network: localhost, loopback or private addresses. */
 export function isLocalOrigin(origin: string | undefined): boolean {
   if (!origin) return false;

@@ -35,6 +35,8 @@ export interface HandlerOptions {
   maxBodyBytes?: number;
   /** Bytes of request bodies held at once over all requests (default 256 MiB); past it, 429. */
   maxBufferedBodyBytes?: number;
+  /** That budget, when it is shared with another endpoint (the realtime stream's messages in flight). */
+  budget?: BodyBudget;
 }
 
 type Headers = Record<string, string>;
@@ -48,7 +50,7 @@ export function createRequestHandler(
   options: HandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const budget = new BodyBudget(options.maxBufferedBodyBytes);
+  const budget = options.budget ?? new BodyBudget(options.maxBufferedBodyBytes);
   const { log } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
 /** A host and port to listen on; port 0 picks a free one. An empty host means every interface. */
 export interface ListenAddress {
@@ -27,6 +28,7 @@ export interface HttpListeners {
 export async function listenAll(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   addresses: readonly ListenAddress[],
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
 ): Promise<HttpListeners> {
   const servers: http.Server[] = [];
   const bound: BoundAddress[] = [];
@@ -34,6 +36,7 @@ export async function listenAll(
   try {
     for (const address of addresses) {
       const server = http.createServer(handler);
+      if (onUpgrade) server.on("upgrade", onUpgrade);
       server.on("clientError", (_error, socket) => {
         if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
         else socket.destroy();

@@ -10,7 +10,11 @@ export interface ProjectSources {
   /** Postgres schema the tables live in (`datasource.postgresql.schema`, default `public`). */
   pgSchema: string;
   schemaFiles: SourceFile[];
-  connectors: { id: string; files: SourceFile[] }[];
+  /**
+   * `clientCache` set for some SDK in `connector.yaml` turns realtime on for that connector: without it
+   * production sends subscribers no updates.
+   */
+  connectors: { id: string; files: SourceFile[]; clientCache?: boolean }[];
   /** `dataconnect/sql/*.sql`, applied in file-name order after the schema migration. */
   sqlFiles: SourceFile[];
 }

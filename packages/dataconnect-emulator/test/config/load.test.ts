@@ -35,6 +35,7 @@ describe("loadConfigDir", () => {
             { path: "connector/b.graphql", text: "query B @auth(level: PUBLIC) { as { x } }" },
             { path: "connector/sub/a.gql", text: "query A @auth(level: PUBLIC) { as { x } }" },
           ],
+          clientCache: false,
         },
       ],
       sqlFiles: [],
@@ -44,6 +45,20 @@ describe("loadConfigDir", () => {
       id: "default",
       generate: { javascriptSdk: { outputDir: "../web/gen" } },
     });
+  });
+
+  it("turns realtime on for a connector when any of its SDKs sets clientCache (firebase-tools' rule)", async () => {
+    const withCache = (generate: string) =>
+      load({ ...BASE, "connector/connector.yaml": `connectorId: "default"\ngenerate:\n${generate}` }).then(
+        (r) => (r.ok ? r.config.sources.connectors[0]?.clientCache : undefined),
+      );
+    expect(
+      await withCache("  javascriptSdk:\n    outputDir: gen\n    clientCache:\n      maxAge: 5s\n"),
+    ).toBe(true);
+    expect(await withCache("  kotlinSdk:\n    outputDir: gen\n    package: a.b\n    clientCache: {}\n")).toBe(
+      true,
+    );
+    expect(await withCache("  javascriptSdk:\n    outputDir: gen\n    clientCache:\n")).toBe(false);
   });
 
   it("reads sql/*.sql in file-name order", async () => {

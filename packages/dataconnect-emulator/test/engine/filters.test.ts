@@ -95,7 +95,7 @@ describe("filters, ordering and paging", () => {
       {},
       user("bob"),
     );
-    expect(res).toEqual({ data: { items: [{ name: "beta" }] } });
+    expect(res).toEqual({ data: { items: [{ name: "beta" }] }, errors: [] });
   });
 
   it("orders by several fields, nulls as Postgres places them, and by a relation's field", async () => {

@@ -30,7 +30,7 @@ describe("mutations", () => {
     const res = await run(
       `mutation @auth(level: USER) { post_insert(data: {authorUid_expr: "auth.uid", body: "hi"}) }`,
     );
-    expect(res.errors).toBeUndefined();
+    expect(res.errors).toEqual([]);
     const key = (res.data as { post_insert: { id: string } }).post_insert;
     expect(key.id).toMatch(/^[0-9a-f]{32}$/);
     const [row] = await e.sql<{ author_uid: string; likes: number; created_by: string }>(
@@ -197,7 +197,7 @@ describe("mutations", () => {
     expect(JSON.stringify(denied)).not.toContain("mine");
     expect(await e.sql(`SELECT body FROM post`)).toEqual([{ body: "mine" }]);
     const allowed = await run(doc, { id: post_insert.id, body: "edited" }, user("ann"));
-    expect(allowed).toEqual({ data: { post_update: post_insert } });
+    expect(allowed).toEqual({ data: { post_update: post_insert }, errors: [] });
   });
 
   it("a failing @check without @transaction aborts the fields after it", async () => {
@@ -217,7 +217,7 @@ describe("mutations", () => {
         `posts(where: {id: {eq_expr: "response.post_insert.id"}})`,
       ),
     );
-    expect(res.errors).toBeUndefined();
+    expect(res.errors).toEqual([]);
     expect((res.data as { query: { posts: unknown[] } }).query.posts).toEqual([{ body: "x" }]);
   });
 

@@ -47,6 +47,6 @@ describe("back-pressure over HTTP", () => {
       message: expect.stringContaining("the database is overloaded"),
     });
     expect((await busy).status).toBe(200);
-    expect(await (await queued).json()).toEqual({ data: { notes: [] } });
+    expect(await (await queued).json()).toEqual({ data: { notes: [] }, errors: [] });
   });
 });

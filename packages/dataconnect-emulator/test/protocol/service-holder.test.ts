@@ -6,6 +6,7 @@ const service = (serviceId: string): Service => ({
   serviceId,
   executeConnector: async () => ({ data: null }),
   executeGraphql: async () => ({ data: null }),
+  subscribeQuery: async () => ({ response: { data: null }, watch: null }),
 });
 
 describe("ServiceHolder", () => {

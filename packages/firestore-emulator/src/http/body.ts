@@ -1,7 +1,8 @@
 import type http from "node:http";
+import { MAX_REQUEST_BYTES } from "../limits/production.ts";
 
-/** Largest request body any HTTP route reads by default, like the gRPC side's largest message. */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Largest request body any HTTP route reads by default: production's request size limit (10 MiB). */
+export const MAX_BODY_BYTES = MAX_REQUEST_BYTES;
 
 /** A request body over its route's size limit. */
 export class BodyTooLarge extends Error {
@@ -10,6 +11,14 @@ export class BodyTooLarge extends Error {
   constructor(limit: number) {
     super(`The request body exceeds ${limit} bytes.`);
     this.limit = limit;
+  }
+}
+
+/** The client closed the connection before its body was read: nobody is left to answer. */
+export class ClientClosed extends Error {
+  override readonly name = "ClientClosed";
+  constructor(cause: unknown) {
+    super("The client closed the connection before sending its whole request.", { cause });
   }
 }
 
@@ -35,6 +44,7 @@ export function readBody(req: http.IncomingMessage, limit: number = MAX_BODY_BYT
     req.on("end", () => {
       if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
     });
-    req.on("error", reject);
+    // Node rejects an aborted upload with a bare `Error: aborted`; name it so it is not taken for a bug.
+    req.on("error", (error) => reject(new ClientClosed(error)));
   });
 }

@@ -1,6 +1,7 @@
 import type http from "node:http";
-import { invalidArgument } from "../errors.ts";
-import { BodyTooLarge } from "./body.ts";
+import { Code, FirestoreError, invalidArgument } from "../errors.ts";
+import { reportIncident } from "../incidents.ts";
+import { BodyTooLarge, ClientClosed, MAX_BODY_BYTES } from "./body.ts";
 import { applyCors, type ExtraOrigins } from "./cors.ts";
 import { sendError, sendJson } from "./responses.ts";
 
@@ -23,9 +24,35 @@ export function decodedPath(url: URL): string {
   }
 }
 
+/** The body size a request announces (`Content-Length`), 0 when it announces none. */
+function declaredLength(req: http.IncomingMessage): number {
+  const length = Number(req.headers["content-length"] ?? 0);
+  return Number.isFinite(length) ? length : 0;
+}
+
+/**
+ * Answers what a route threw: production's 400 for a body over its limit (the connection closes once it
+ * is sent, so the rest is never read), Google's JSON error otherwise. The client's mistakes are
+ * reported to the incident log (rate-limited), bugs with their stack (by `sendError`).
+ */
+function answerError(req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
+  if (error instanceof ClientClosed || res.destroyed) return;
+  if (error instanceof BodyTooLarge) {
+    const tooLarge = invalidArgument(`Request payload size exceeds the limit: ${error.limit} bytes.`);
+    reportIncident("request too large", `${req.method} ${req.url}: ${tooLarge.message}`);
+    sendError(res, tooLarge, { connection: "close" });
+    return;
+  }
+  if (error instanceof FirestoreError && error.code === Code.INVALID_ARGUMENT) {
+    reportIncident("malformed HTTP request", `${req.method} ${req.url}: ${error.message}`);
+  }
+  sendError(res, error);
+}
+
 /**
  * The HTTP/1.1 side of the port: every request first meets the CORS policy (once, for every route:
- * the REST API, WebChannel, the emulator's own routes), then the first route that claims it; nothing
+ * the REST API, WebChannel, the emulator's own routes), then production's request size limit (a body
+ * announced over 10 MiB is refused before it is read), then the first route that claims it; nothing
  * claims it → 404. Whatever a route throws becomes Google's JSON error for that request only.
  */
 export function httpFront(
@@ -35,6 +62,7 @@ export function httpFront(
   return (req, res) => {
     const answer = async () => {
       if (!applyCors(req, res, corsAllowOrigins)) return;
+      if (declaredLength(req) > MAX_BODY_BYTES) throw new BodyTooLarge(MAX_BODY_BYTES);
       let url: URL;
       try {
         url = new URL(req.url ?? "/", "http://localhost");
@@ -49,12 +77,6 @@ export function httpFront(
         error: { code: 404, message: `No route for ${req.method} ${url.pathname}`, status: "NOT_FOUND" },
       });
     };
-    answer().catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        // Production's answer; the connection closes once it is sent, so the rest is never read.
-        const tooLarge = invalidArgument(`Request payload size exceeds the limit: ${error.limit} bytes.`);
-        sendError(res, tooLarge, { connection: "close" });
-      } else sendError(res, error);
-    });
+    answer().catch((error: unknown) => answerError(req, res, error));
   };
 }

@@ -1,5 +1,6 @@
 import type http from "node:http";
 import { Code, toStatus } from "../errors.ts";
+import { reportInternalError } from "../incidents.ts";
 
 /** google.rpc.Code names by number, as Google's JSON errors spell them. */
 const STATUS_NAMES = [
@@ -54,8 +55,8 @@ export function sendText(res: http.ServerResponse, status: number, text: string)
 
 /**
  * Answers a failed request the way Google's REST APIs do, with its gRPC code's HTTP status and
- * Google's error body (anything but a FirestoreError is an INTERNAL bug, logged). A response already
- * under way cannot change its status: its connection is dropped instead.
+ * Google's error body (anything but a FirestoreError is an INTERNAL bug, reported to the incident log).
+ * A response already under way cannot change its status: its connection is dropped instead.
  */
 export function sendError(
   res: http.ServerResponse,
@@ -63,7 +64,7 @@ export function sendError(
   headers: http.OutgoingHttpHeaders = {},
 ): void {
   const { code, details } = toStatus(error);
-  if (code === Code.INTERNAL) console.error("firestore-emulator: internal error:", error);
+  if (code === Code.INTERNAL) reportInternalError(error);
   if (res.headersSent) {
     res.destroy();
     return;

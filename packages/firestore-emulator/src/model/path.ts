@@ -1,4 +1,5 @@
 import { invalidArgument } from "../errors.ts";
+import { keyPathElementTooLong } from "../limits/production.ts";
 import { compareSegments } from "./segments.ts";
 
 /** A database: `projects/{projectId}/databases/{databaseId}`. */
@@ -88,7 +89,7 @@ export function validateSegment(segment: string, name: string): void {
       `Resource id "${segment}" is invalid because reserved ids match the regex "__.*__".`,
     );
   }
-  if (Buffer.byteLength(segment) > 1500) throw invalidArgument("A resource id must be at most 1500 bytes.");
+  if (Buffer.byteLength(segment) > 1500) throw keyPathElementTooLong();
 }
 
 /** Full name of a document or collection below a database. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import protobuf from "protobufjs";
+import { withStrictDecoding } from "./decode.ts";
 
 /**
  * Where the Firestore v1 protos live: the ones shipped inside `@google-cloud/firestore`, so the
@@ -98,6 +99,17 @@ const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 let cached: grpc.ServiceDefinition | undefined;
+let cachedStrict: grpc.ServiceDefinition | undefined;
+
+/**
+ * The service definition the server uses: request decoding that refuses malformed messages with
+ * INVALID_ARGUMENT instead of throwing (see decode.ts), over the same descriptors (`Write.verify`
+ * included).
+ */
+export function strictFirestoreServiceDefinition(): grpc.ServiceDefinition {
+  cachedStrict ??= withStrictDecoding(firestoreServiceDefinition(), firestoreProtos());
+  return cachedStrict;
+}
 
 /** The `google.firestore.v1.Firestore` service definition, loaded once per process. */
 export function firestoreServiceDefinition(): grpc.ServiceDefinition {

@@ -19,13 +19,12 @@ export function emulatorRoutes(core: EmulatorCore): HttpRoute[] {
     }
     const clear = CLEAR_ROUTE.exec(path);
     if (!clear) return undefined;
-    if (req.method === "DELETE") {
-      core.clear({ projectId: clear[1]!, databaseId: clear[2]! });
-      sendJson(res, 200, {});
-    } else {
+    if (req.method !== "DELETE") {
       sendJson(res, 405, { error: { code: 405, message: "Use DELETE to clear data." } });
+      return Promise.resolve();
     }
-    return Promise.resolve();
+    // Answered once the deletion is durable (with a data directory, it is journaled like a commit).
+    return core.clear({ projectId: clear[1]!, databaseId: clear[2]! }).then(() => sendJson(res, 200, {}));
   };
   return [basics, rulesRoute(core)];
 }

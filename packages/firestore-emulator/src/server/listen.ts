@@ -6,7 +6,7 @@ import { databaseName } from "../model/path.ts";
 import type { ProtoTarget } from "../proto/types.ts";
 import { databaseFromName } from "./context.ts";
 import { contextOf } from "./request-context.ts";
-import { grpcError } from "./rpc.ts";
+import { grpcError, rejectMalformed } from "./rpc.ts";
 
 interface ListenRequest {
   database?: string;
@@ -27,6 +27,7 @@ export function listenHandler(core: EmulatorCore) {
     call.on("data", (request: ListenRequest) => {
       if (ended) return;
       try {
+        rejectMalformed(request, "Listen");
         if (!session) {
           const { caller } = contextOf(call.metadata);
           const db = databaseFromName(core, request.database);

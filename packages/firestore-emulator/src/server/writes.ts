@@ -8,7 +8,7 @@ import type { CommitGuard, CommitResult, Database } from "../store/database.ts";
 import { type MutationOutcome, parseWrite } from "../store/mutation.ts";
 import { databaseFromName } from "./context.ts";
 import { contextOf, type RequestContext, runInRequest } from "./request-context.ts";
-import { grpcError, unary } from "./rpc.ts";
+import { grpcError, rejectMalformed, unary } from "./rpc.ts";
 
 function writeResult(outcome: MutationOutcome): ProtoWriteResult {
   return {
@@ -66,6 +66,7 @@ function writeStream(core: EmulatorCore) {
       queue = queue.then(async () => {
         if (ended) return;
         try {
+          rejectMalformed(request, "Write");
           if (!db) {
             context = contextOf(call.metadata);
             db = databaseFromName(core, request.database);

@@ -1,4 +1,7 @@
+import { AsyncResource } from "node:async_hooks";
 import { Code, FirestoreError, invalidArgument, toStatus } from "../errors.ts";
+import { checkDocumentLimits, documentSize } from "../limits/document.ts";
+import { MAX_REQUEST_BYTES, transactionTooBig } from "../limits/production.ts";
 import { type Micros, microsFromTimestamp } from "../model/codec.ts";
 import type { StoredDocument } from "../model/document.ts";
 import { comparePaths, type DatabaseId, lastSegment } from "../model/path.ts";
@@ -6,6 +9,7 @@ import type { ProtoTimestamp, ProtoTransactionOptions } from "../proto/types.ts"
 import { executeQuery } from "../query/evaluate.ts";
 import type { Query } from "../query/model.ts";
 import { Clock } from "./clock.ts";
+import type { CommitLog, CommitRecord } from "./commit-log.ts";
 import { LockManager } from "./locks.ts";
 import { applyMutation, type Mutation, type MutationOutcome } from "./mutation.ts";
 import { type Transaction, TransactionRegistry } from "./transactions.ts";
@@ -67,6 +71,8 @@ export interface DatabaseOptions {
   readonly lockTimeoutMs: number;
   /** Idle time after which a transaction expires. */
   readonly transactionIdleMs: number;
+  /** Total time after which a transaction expires, however busy. */
+  readonly transactionMaxMs: number;
 }
 
 let commitCounter = 0;
@@ -82,12 +88,18 @@ export class Database {
   private readonly locks: LockManager;
   private readonly transactions: TransactionRegistry;
   private readonly subscribers = new Set<(event: CommitEvent) => void>();
+  /** Where changes go to become durable before they are applied; none keeps data in memory only. */
+  private commitLog: CommitLog | undefined;
+  /** Changes logged but not yet durable (and so not applied), and who waits for them. */
+  private unapplied = 0;
+  private appliedWaiters: (() => void)[] = [];
 
-  constructor(id: DatabaseId, options: DatabaseOptions) {
+  constructor(id: DatabaseId, options: DatabaseOptions, commitLog?: CommitLog) {
     this.id = id;
+    this.commitLog = commitLog;
     this.store = new VersionedStore(options.retentionMs * 1000);
     this.locks = new LockManager(options.lockTimeoutMs);
-    this.transactions = new TransactionRegistry(options.transactionIdleMs, (tx) => {
+    this.transactions = new TransactionRegistry(options.transactionIdleMs, options.transactionMaxMs, (tx) => {
       this.locks.cancelWait(tx.key, new FirestoreError(Code.ABORTED, tx.abortMessage));
       this.locks.releaseAll(tx.key);
     });
@@ -237,13 +249,15 @@ export class Database {
     try {
       if (tx) await this.lockForTransaction(tx, paths);
       else await this.locks.acquireAll(owner, paths);
+      // A query re-check must see every commit before this one, durable or on its way.
+      if (tx?.queryChecks.length) while (this.unapplied > 0) await this.allApplied();
       if (tx && !tx.queryChecks.every((check) => check())) {
         throw new FirestoreError(
           Code.ABORTED,
           "Transaction aborted: a document matching one of its queries changed.",
         );
       }
-      const result = this.applyNow(mutations, guard);
+      const result = await this.applyNow(mutations, guard);
       if (tx) this.finish(tx, "done", "");
       return result;
     } catch (error) {
@@ -260,8 +274,12 @@ export class Database {
     }
   }
 
-  /** Applies mutations synchronously at a fresh commit time (the caller holds the locks). */
-  private applyNow(mutations: readonly Mutation[], guard?: CommitGuard): CommitResult {
+  /**
+   * Applies mutations at a fresh commit time (the caller holds the locks): computes every
+   * document's new state, checks it against the guard (security rules) and production's limits,
+   * makes the change durable, then applies it. A rejected commit never reaches the commit log.
+   */
+  private async applyNow(mutations: readonly Mutation[], guard?: CommitGuard): Promise<CommitResult> {
     const commitTime = this.clock.next();
     const working = new Map<string, StoredDocument | null>();
     const before = new Map<string, StoredDocument | null>();
@@ -284,11 +302,62 @@ export class Database {
       const prior = before.get(path) ?? null;
       if (prior !== after) changes.push({ path, before: prior, after });
     }
-    if (changes.length > 0) {
-      this.store.apply(changes, commitTime);
-      this.publish({ commitTime, changes });
-    }
+    checkCommitLimits(changes);
+    if (changes.length > 0)
+      await this.record(
+        {
+          kind: "commit",
+          db: this.id,
+          time: commitTime,
+          writes: changes.map((c) => ({ path: c.path, doc: c.after })),
+        },
+        () => {
+          this.store.apply(changes, commitTime);
+          this.publish({ commitTime, changes });
+        },
+      );
     return { commitTime, outcomes };
+  }
+
+  /**
+   * Logs a change and applies it once it is durable. Reads stay below its time until then, and the
+   * callbacks of all databases run in log order, so changes are applied in commit order. The apply
+   * step runs in the committing request's async context (a group commit settles many requests from
+   * one of them), so commit subscribers still see their own writer (`currentCaller()`).
+   */
+  private record(record: CommitRecord, apply: () => void): Promise<void> {
+    const log = this.commitLog;
+    if (!log) {
+      apply();
+      return Promise.resolve();
+    }
+    const applyInContext = AsyncResource.bind(apply);
+    this.clock.hold(record.time);
+    this.unapplied++;
+    return new Promise<void>((resolve, reject) => {
+      log.append(record, (error) => {
+        this.clock.release(record.time);
+        if (!error) applyInContext();
+        if (--this.unapplied === 0) {
+          const waiters = this.appliedWaiters;
+          this.appliedWaiters = [];
+          for (const wake of waiters) wake();
+        }
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  /** Resolves when every logged change has been applied (or failed). */
+  private allApplied(): Promise<void> {
+    if (this.unapplied === 0) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push(resolve));
+  }
+
+  /** Starts sending changes to a commit log (after recovery has replayed the old ones). */
+  attachCommitLog(log: CommitLog): void {
+    this.commitLog = log;
   }
 
   private publish(event: CommitEvent): void {
@@ -374,23 +443,53 @@ export class Database {
     };
   }
 
-  /** Deletes every document (the REST clear endpoint). Listeners see the deletions. */
-  clear(): void {
-    const changes: DocumentChange[] = [];
-    for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
+  /** Deletes every document (the REST clear endpoint), durably. Listeners see the deletions. */
+  async clear(): Promise<void> {
     const commitTime = this.clock.next();
-    this.store.clear();
-    if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
+    await this.record({ kind: "clear", db: this.id, time: commitTime }, () => {
+      const changes: DocumentChange[] = [];
+      for (const doc of this.store.allDocuments()) changes.push({ path: doc.path, before: doc, after: null });
+      this.store.clear();
+      if (changes.length > 0) this.publish({ commitTime, changes, reason: "clear" });
+    });
   }
 
-  /** Loads documents as they are (import), without notifying anyone. */
+  /**
+   * Loads documents as they are (import, recovery), without notifying anyone or logging them. Each
+   * document's history starts at its update time.
+   */
   load(docs: readonly StoredDocument[]): void {
-    const time = this.clock.next();
-    this.store.apply(
-      docs.map((doc) => ({ path: doc.path, before: null, after: doc })),
-      time,
+    for (const doc of docs) {
+      this.store.restore(doc.path, doc, doc.updateTime);
+      this.clock.advanceTo(doc.updateTime);
+    }
+  }
+
+  /** Replays a logged change during recovery: applied as it was (no history), without notifying anyone. */
+  replay(record: CommitRecord): void {
+    this.clock.advanceTo(record.time);
+    if (record.kind === "clear") {
+      this.store.clear();
+      return;
+    }
+    for (const w of record.writes) this.store.restore(w.path, w.doc, record.time);
+  }
+}
+
+/**
+ * Production's limits on what a commit leaves behind: every written document (size, nesting, names,
+ * index entries) and the commit as a whole (what it touches, deleted documents included).
+ */
+function checkCommitLimits(changes: readonly DocumentChange[]): void {
+  let touched = 0;
+  for (const change of changes) {
+    if (change.after) checkDocumentLimits(change.after);
+    touched += Math.max(
+      change.before ? documentSize(change.before) : 0,
+      change.after ? documentSize(change.after) : 0,
     );
   }
+  if (touched > MAX_REQUEST_BYTES) throw transactionTooBig();
 }
 
 function sortPaths(paths: readonly string[]): string[] {

@@ -1,5 +1,5 @@
 import { Code, FirestoreError, invalidArgument } from "../errors.ts";
-import { decodeFields, decodeValue, type Micros, microsFromTimestamp } from "../model/codec.ts";
+import { decodeDocumentFields, decodeValue, type Micros, microsFromTimestamp } from "../model/codec.ts";
 import type { StoredDocument } from "../model/document.ts";
 import {
   deleteField,
@@ -63,7 +63,7 @@ function parseTransform(t: ProtoFieldTransform): { field: FieldPath; transform: 
   for (const op of ["appendMissingElements", "removeAllFromArray"] as const) {
     const array = t[op];
     if (array !== undefined) {
-      return { field, transform: { op, elements: (array.values ?? []).map((v) => decodeValue(v, true)) } };
+      return { field, transform: { op, elements: (array.values ?? []).map((v) => decodeValue(v)) } };
     }
   }
   throw invalidArgument(`The transform on "${name}" has no transform type.`);
@@ -129,7 +129,7 @@ export function parseWrite(db: DatabaseId, w: ProtoWrite): Mutation {
   }
   const update = w.update!;
   const path = parseDocumentNameIn(db, update.name ?? "");
-  const fields = decodeFields(update.fields);
+  const fields = decodeDocumentFields(update.fields);
   const mask = w.updateMask ? (w.updateMask.fieldPaths ?? []).map(parseFieldPath) : undefined;
   checkTransformPaths(transforms);
   return {

@@ -15,16 +15,20 @@ export interface Transaction {
   /** Queries read in a read-write transaction, re-run at commit to detect phantoms. */
   readonly queryChecks: (() => boolean)[];
   timer: NodeJS.Timeout | undefined;
+  /** When the transaction expires however busy it is (production's 270 s time limit). */
+  readonly deadline: number;
 }
 
 /** The live transactions of one database, with idle expiry. */
 export class TransactionRegistry {
   private readonly live = new Map<string, Transaction>();
   private readonly idleMs: number;
+  private readonly maxMs: number;
   private readonly onExpire: (tx: Transaction) => void;
 
-  constructor(idleMs: number, onExpire: (tx: Transaction) => void) {
+  constructor(idleMs: number, maxMs: number, onExpire: (tx: Transaction) => void) {
     this.idleMs = idleMs;
+    this.maxMs = maxMs;
     this.onExpire = onExpire;
   }
 
@@ -40,21 +44,23 @@ export class TransactionRegistry {
       abortMessage: "",
       queryChecks: [],
       timer: undefined,
+      deadline: Date.now() + this.maxMs,
     };
     this.live.set(tx.key, tx);
     this.touch(tx);
     return tx;
   }
 
-  /** Restarts the idle timer: Firestore expires transactions left idle. */
+  /** Restarts the idle timer: Firestore expires transactions left idle, and all after their time limit. */
   touch(tx: Transaction): void {
     if (tx.timer) clearTimeout(tx.timer);
+    const wait = Math.max(0, Math.min(this.idleMs, tx.deadline - Date.now()));
     tx.timer = setTimeout(() => {
       if (tx.state !== "active") return;
       this.end(tx, "aborted");
       tx.abortMessage = "The referenced transaction has expired or is no longer valid.";
       this.onExpire(tx);
-    }, this.idleMs);
+    }, wait);
     tx.timer.unref();
   }
 

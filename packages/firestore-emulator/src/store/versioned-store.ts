@@ -86,12 +86,34 @@ export class VersionedStore {
     }
   }
 
+  /**
+   * Sets a path's state without history (recovery and import): the path then has exactly this one
+   * version, whatever was recorded for it before.
+   */
+  restore(path: string, doc: StoredDocument | null, time: Micros): void {
+    if (!this.versions.has(path)) this.apply([{ path, before: null, after: doc }], time);
+    else this.versions.set(path, [{ time, doc }]);
+  }
+
   /** Every live document (for export and clearing). */
   *allDocuments(): Generator<StoredDocument> {
     for (const list of this.versions.values()) {
       const doc = list[list.length - 1]!.doc;
       if (doc) yield doc;
     }
+  }
+
+  /** Every document live at `at`: a consistent snapshot even while commits go on. */
+  *allDocumentsAt(at: Micros): Generator<StoredDocument> {
+    for (const path of this.versions.keys()) {
+      const doc = this.get(path, at);
+      if (doc) yield doc;
+    }
+  }
+
+  /** Whether any path has ever been written. */
+  get isEmpty(): boolean {
+    return this.versions.size === 0;
   }
 
   /** Forgets everything, history included. */

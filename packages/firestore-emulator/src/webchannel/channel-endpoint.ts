@@ -102,7 +102,8 @@ export class ChannelEndpoint {
       return;
     }
     if (sid === null) this.handshake(req, res, method, body, query);
-    else if (!channel || channel.method !== method) unknownSession(res);
+    // The session may have ended (idled out, terminated) while the body was arriving.
+    else if (!channel || channel.method !== method || channel.session.closed) unknownSession(res);
     else this.forward(res, channel, query, body);
   }
 

@@ -18,6 +18,8 @@ export interface ChannelLimits {
   readonly maxUnackedBytes: number;
   /** Messages that may wait for an earlier, missing one. */
   readonly maxEarlyMaps: number;
+  /** Characters of JSON those waiting messages may hold in all (each forward body is bounded, their sum is not). */
+  readonly maxEarlyBytes: number;
 }
 
 /** What a session reports to its owner. */
@@ -58,6 +60,7 @@ export class ChannelSession {
   private unackedBytes = 0;
   private nextMapId = 0;
   private readonly early = new Map<number, string>();
+  private earlyBytes = 0;
   private back: AttachedBackChannel | undefined;
   private detachedAt = Number.NEGATIVE_INFINITY;
   private flushScheduled = false;
@@ -108,13 +111,15 @@ export class ChannelSession {
       if (this.ended) return;
       if (map.id < this.nextMapId || this.early.has(map.id)) continue;
       this.early.set(map.id, map.json);
-      if (this.early.size > this.limits.maxEarlyMaps) {
+      this.earlyBytes += map.json.length;
+      if (this.early.size > this.limits.maxEarlyMaps || this.earlyBytes > this.limits.maxEarlyBytes) {
         this.close();
         return;
       }
       while (!this.ended && this.early.has(this.nextMapId)) {
         const json = this.early.get(this.nextMapId)!;
         this.early.delete(this.nextMapId++);
+        this.earlyBytes -= json.length;
         this.events.message(json);
       }
     }
@@ -172,6 +177,7 @@ export class ChannelSession {
     if (this.back) this.endBackChannel();
     this.outbox.length = 0;
     this.early.clear();
+    this.earlyBytes = 0;
     this.events.closed();
   }
 

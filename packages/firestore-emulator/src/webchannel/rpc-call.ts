@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import * as grpc from "@grpc/grpc-js";
+import { reportIncident } from "../incidents.ts";
 
 /** A finished call's status, as gRPC reports it. */
 export interface CallStatus {
@@ -146,7 +147,11 @@ export function startCall(
       handler(call);
     }
   } catch (error) {
-    console.error(`firestore-emulator: ${method} handler failed:`, error);
+    // A bug, reported like every other internal error (so the incident log, and the fuzz test, see it).
+    reportIncident(
+      "internal error",
+      `${method} handler failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     call.emit("error", { code: grpc.status.INTERNAL, details: "Internal error in the Firestore emulator." });
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpRoute } from "../http/front.ts";
+import { MAX_REQUEST_BYTES } from "../limits/production.ts";
 import { firestoreMethod } from "../proto/load.ts";
 import { ChannelEndpoint, type ChannelEndpointLimits } from "./channel-endpoint.ts";
 import type { ServiceImplementation } from "./rpc-call.ts";
@@ -10,8 +11,10 @@ export const DEFAULT_BROWSER_LIMITS: ChannelEndpointLimits = {
   recycleBytes: 1 << 20,
   maxUnackedBytes: 64 << 20,
   maxEarlyMaps: 1000,
+  // The SDK never leaves a gap (one forward request at a time, retried whole): one body's worth is plenty.
+  maxEarlyBytes: MAX_REQUEST_BYTES,
   maxSessions: 10_000,
-  maxBodyBytes: 64 << 20,
+  maxBodyBytes: MAX_REQUEST_BYTES,
 };
 
 /** The browser transport's WebChannel endpoint, as mounted on the HTTP/1.1 front. */

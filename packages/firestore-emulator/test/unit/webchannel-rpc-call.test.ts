@@ -62,8 +62,15 @@ describe("a browser call presented to the gRPC handlers", () => {
       call,
       "stream",
     );
+    const logged = log.mock.calls.map((args) => args.join(" "));
     log.mockRestore();
     expect(statuses).toEqual([{ code: 13, details: "Internal error in the Firestore emulator." }]);
+    // Logged as an internal error with its stack, which the incident log and the fuzz test look for.
+    expect(logged).toEqual([
+      expect.stringMatching(
+        /^firestore-emulator: internal error: Test handler failed: TypeError: bug\n {4}at /,
+      ),
+    ]);
   });
 
   it("answers a method the implementation lacks with UNIMPLEMENTED", () => {

@@ -7,6 +7,7 @@ const LIMITS: ChannelLimits = {
   recycleBytes: 1 << 20,
   maxUnackedBytes: 1 << 22,
   maxEarlyMaps: 10,
+  maxEarlyBytes: 1 << 20,
 };
 
 /** A fake back channel recording the arrays written to it. */
@@ -187,6 +188,24 @@ describe("a WebChannel session", () => {
     channel.receive([1, 2, 3].map((id) => ({ id, json: String(id) })));
     expect(messages).toEqual([]);
     expect(closedCount()).toBe(1);
+  });
+
+  it("drops a client whose messages waiting behind a gap hold too many bytes", () => {
+    const { channel, messages, closedCount } = session({ maxEarlyMaps: 10, maxEarlyBytes: 1_000 });
+    channel.receive([{ id: 1, json: "x".repeat(600) }]);
+    expect(closedCount()).toBe(0);
+    channel.receive([{ id: 2, json: "y".repeat(600) }]);
+    expect(messages).toEqual([]);
+    expect(closedCount()).toBe(1);
+  });
+
+  it("counts only the messages still waiting against the gap's byte limit", () => {
+    const { channel, messages, closedCount } = session({ maxEarlyBytes: 1_000 });
+    channel.receive([{ id: 1, json: "x".repeat(600) }]);
+    channel.receive([{ id: 0, json: "a" }]);
+    channel.receive([{ id: 3, json: "y".repeat(600) }]);
+    expect(messages).toEqual(["a", "x".repeat(600)]);
+    expect(closedCount()).toBe(0);
   });
 
   it("ends the back channel and sends nothing more once closed", async () => {

@@ -54,6 +54,9 @@ export async function recordingServer(
       if (server.failWith) throw server.failWith;
       return { data: { ok: true }, errors: [] };
     },
+    async subscribeQuery() {
+      throw new Error("not served over HTTP");
+    },
   };
   const control: EmulatorControl = {
     info: () => ({ version: "test", services: [{ serviceId: "svc", connectionString: "pg" }] }),
