@@ -241,4 +241,13 @@ describe("HomeFeed, live", () => {
     await quiet();
     expect(zoesFeed.results).toHaveLength(2);
   });
+
+  it("shows the caller's own published draft at once (PublishPost, as the publishDraft function calls it)", async () => {
+    const { yul } = await accounts("yul");
+    const feed = watch(sdk.homeFeedRef(yul.dc, feedVariables(null)));
+    await feed.ready();
+    await sdk.publishPost(yul.dc, { key: "d1:0123456789abcdef", content: "from my drafts" });
+    const fresh = await feed.next();
+    expect(feedPage(fresh._select).items.map((item) => item.content)).toEqual(["from my drafts"]);
+  });
 });
