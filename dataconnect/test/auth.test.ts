@@ -87,6 +87,12 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
     posts: ["00000000-0000-4000-8000-000000000000"],
   },
   NotificationTargets: { posts: ["00000000-0000-4000-8000-000000000000"], comments: [] },
+  NotificationVisibilityGroups: {
+    actor: "victim",
+    afterRecipient: "",
+    afterKind: "",
+    afterPost: "00000000-0000-0000-0000-000000000000",
+  },
   NotificationActorGroups: {
     recipient: "owner",
     actor: "victim",
@@ -128,6 +134,7 @@ describe("@auth on every social operation", () => {
     "NotificationGroupStates",
     "NotificationTargets",
     "NotificationActorGroups",
+    "NotificationVisibilityGroups",
     "PurgeAccount",
     "AccountExportPage",
     "AccountExportProfile",

@@ -85,8 +85,15 @@ describe("touchesOf: the handler table", () => {
       { type: "follows", recipient: "ann" },
       { type: "between", recipient: "bob", actor: "ann" },
       { type: "between", recipient: "cy", actor: "ann" },
+      { type: "audience", actor: "ann" },
     ]);
-    for (const variables of [{ isPrivate: true }, { bio: "hi" }, {}])
+  });
+
+  it("recomputes every group counting the caller's posts when they switch to private, and nothing else", () => {
+    expect(touchesOf(event("UpdateMyProfile", { variables: { isPrivate: true } }))).toEqual([
+      { type: "audience", actor: "ann" },
+    ]);
+    for (const variables of [{ bio: "hi" }, { isPrivate: null }, {}])
       expect(touchesOf(event("UpdateMyProfile", { variables }))).toEqual([]);
   });
 
@@ -160,6 +167,7 @@ describe("groupKeys: touches to groups", () => {
     comments: new Map(),
     mentionGroups: new Map(),
     actorGroups: new Map(),
+    audienceGroups: new Map(),
     ...over,
   });
 
@@ -218,6 +226,18 @@ describe("groupKeys: touches to groups", () => {
       { recipient: "ann", kind: "follow_request", post: null },
       { recipient: "ann", kind: "like", post: P },
     ]);
+  });
+
+  it("names the groups counting an account's posts when who may see them changed", () => {
+    const counted = [
+      { recipient: "bob", kind: "reply" as const, post: P },
+      { recipient: "cy", kind: "mention" as const, post: Q },
+    ];
+    const keys = groupKeys(
+      [{ type: "audience", actor: "ann" }],
+      lookups({ audienceGroups: new Map([["ann", counted]]) }),
+    );
+    expect(keys).toEqual(counted);
   });
 
   it("names nothing for posts and comments the database does not know", () => {

@@ -301,6 +301,18 @@ describe("follow requests", () => {
     expect(await unread("xia")).toBe(0);
   });
 
+  it("follow an account's privacy: going private withdraws its reply from non-followers, going public brings it back", async () => {
+    await s.users("yve", "zed");
+    const p = await post("zed", "thoughts?");
+    await done("yve", "Reply", { to: p, content: "some, @zed" });
+    expect(Object.keys(await groups("zed"))).toEqual([`reply_${p}`]);
+    await makePrivate("yve");
+    expect(await groups("zed")).toEqual({});
+    expect(await unread("zed")).toBe(0);
+    await done("yve", "UpdateMyProfile", { isPrivate: false });
+    expect(Object.keys(await groups("zed"))).toEqual([`reply_${p}`]);
+  });
+
   it("never come from a muted requester, and a block removes them", async () => {
     await s.users("val", "pest", "pal");
     await makePrivate("val");

@@ -18,7 +18,9 @@ export type Touch =
   /** The account groups of `recipient`: new followers and pending follow requests. */
   | { type: "follows"; recipient: string }
   /** Every group of `recipient` in which `actor` has an action (blocks and mutes filter actors). */
-  | { type: "between"; recipient: string; actor: string };
+  | { type: "between"; recipient: string; actor: string }
+  /** Every group that counts one of `actor`'s posts: who may see them changed (private ↔ public). */
+  | { type: "audience"; actor: string };
 
 /** A mutation event as the handlers read it (firebase-functions' DataConnect event, flattened). */
 export interface SocialMutation {
@@ -121,11 +123,19 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     const target = read(vars({ targetUid: uid }), m.variables)?.targetUid;
     return target ? [{ type: "follows", recipient: target }] : [];
   },
-  // Switching to public approves every pending request (connector/users.gql answers whose).
+  // Switching between private and public changes who may see the caller's posts; switching to public
+  // also approves every pending request (connector/users.gql answers whose).
   UpdateMyProfile: (m) => {
-    if (!m.caller || !read(vars({ isPrivate: z.literal(false) }), m.variables)) return [];
+    const isPrivate = read(vars({ isPrivate: z.boolean() }), m.variables)?.isPrivate;
+    if (!m.caller || isPrivate === undefined) return [];
+    const audience: Touch = { type: "audience", actor: m.caller };
+    if (isPrivate) return [audience];
     const approved = read(z.object({ approvedFollowers: z.array(z.object({ uid })) }), m.data);
-    return [...ownAccount(m), ...(approved?.approvedFollowers ?? []).map((f) => approvedBy(m.caller, f.uid))];
+    return [
+      ...ownAccount(m),
+      ...(approved?.approvedFollowers ?? []).map((f) => approvedBy(m.caller, f.uid)),
+      audience,
+    ];
   },
   // A block removes follows both ways and hides each from the other: both sides' groups change.
   Block: onAccount((caller, other) => [

@@ -133,6 +133,11 @@ const postTarget = z.object({
   mentioned: z.array(z.string()),
 });
 const commentTarget = z.object({ comment: hex, post: hex, postAuthor: z.string() });
+const audienceRow = z.object({
+  recipient: z.string(),
+  kind: z.enum(["reply", "repost", "quote", "mention"]),
+  post: hex,
+});
 
 /** The database side, through the server-only operations of connector/notifications.gql. */
 export function dataConnectTruth(dc: DataConnect): TruthSource & Omit<TargetSource, "mentionRecipients"> {
@@ -177,6 +182,21 @@ export function dataConnectTruth(dc: DataConnect): TruthSource & Omit<TargetSour
         const last = data.groups.at(-1);
         if (!last || data.groups.length < 1000) return all;
         after = { afterKind: last.kind, afterPost: last.post };
+      }
+    },
+    async audienceGroups(actor) {
+      const all: GroupKey[] = [];
+      let after = { afterRecipient: "", afterKind: "", afterPost: NO_POST };
+      for (;;) {
+        const { data } = await dc.executeQuery<{ groups: unknown[] }, Record<string, unknown>>(
+          "NotificationVisibilityGroups",
+          { actor, ...after, limit: 1000 },
+        );
+        const page = z.array(audienceRow).parse(data.groups);
+        all.push(...page);
+        const last = page.at(-1);
+        if (!last || page.length < 1000) return all;
+        after = { afterRecipient: last.recipient, afterKind: last.kind, afterPost: last.post };
       }
     },
   };

@@ -32,6 +32,8 @@ export interface Lookups {
   mentionGroups: Map<string, string[]>;
   /** For "between" touches (key `recipient\nactor`): the groups in which actor has an action. */
   actorGroups: Map<string, { kind: string; post: string }[]>;
+  /** For "audience" touches (key: the actor): every group that counts one of the actor's posts. */
+  audienceGroups: Map<string, GroupKey[]>;
 }
 
 /** Where the lookups come from (Data Connect and Firestore; see reconcile.ts). */
@@ -39,6 +41,7 @@ export interface TargetSource {
   targets(posts: string[], comments: string[]): Promise<{ posts: PostTarget[]; comments: CommentTarget[] }>;
   mentionRecipients(post: string): Promise<string[]>;
   actorGroups(recipient: string, actor: string): Promise<{ kind: string; post: string }[]>;
+  audienceGroups(actor: string): Promise<GroupKey[]>;
 }
 
 const OWN_POST_KINDS: readonly OwnPostKind[] = ["like", "reply", "repost", "quote", "comment"];
@@ -50,6 +53,7 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
   const comments = new Set<string>();
   const mentionPosts = new Set<string>();
   const pairs = new Map<string, [string, string]>();
+  const audiences = new Set<string>();
   for (const t of touches) {
     if (t.type === "post") posts.add(t.post);
     if (t.type === "source" || t.type === "deleted") {
@@ -58,6 +62,7 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
     }
     if (t.type === "comment") comments.add(t.comment);
     if (t.type === "between") pairs.set(pairKey(t.recipient, t.actor), [t.recipient, t.actor]);
+    if (t.type === "audience") audiences.add(t.actor);
   }
   const rows =
     posts.size + comments.size > 0
@@ -68,11 +73,14 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
   const actorGroups = new Map<string, { kind: string; post: string }[]>();
   for (const [key, [recipient, actor]] of pairs)
     actorGroups.set(key, await source.actorGroups(recipient, actor));
+  const audienceGroups = new Map<string, GroupKey[]>();
+  for (const actor of audiences) audienceGroups.set(actor, await source.audienceGroups(actor));
   return {
     posts: new Map(rows.posts.map((p) => [p.post, p])),
     comments: new Map(rows.comments.map((c) => [c.comment, c])),
     mentionGroups,
     actorGroups,
+    audienceGroups,
   };
 }
 
@@ -113,6 +121,9 @@ export function groupKeys(touches: Touch[], lookups: Lookups): GroupKey[] {
         for (const kind of ACCOUNT_KINDS) add(t.recipient, kind, null);
         for (const g of lookups.actorGroups.get(pairKey(t.recipient, t.actor)) ?? [])
           add(t.recipient, g.kind as GroupKey["kind"], g.post);
+        break;
+      case "audience":
+        for (const g of lookups.audienceGroups.get(t.actor) ?? []) add(g.recipient, g.kind, g.post);
         break;
     }
   }
