@@ -260,6 +260,9 @@ describe("account deletion, interrupted and concurrent (postgres)", () => {
     });
     await killed;
     expect(child.signalCode).toBe("SIGKILL");
+    // The engine finishes a request whose client died: wait for the batch in flight (it holds the
+    // account's row FOR UPDATE until it commits), so the checks below see where the purge stopped.
+    await s.db.query(`SELECT 1 FROM "user" WHERE uid = $1 FOR UPDATE`, [victim]);
     // Halfway: the account is still there, with some of its rows, and every counter is exact.
     const [left] = await s.db.query<{ follows: number; user: number }>(
       `SELECT (SELECT count(*)::int FROM follow WHERE follower_uid = $1 OR followee_uid = $1) AS follows,

@@ -437,4 +437,12 @@ describe("everything else", () => {
     await assertFails(as("alice").doc("admin/config").set({ open: true }));
     await assertFails(as("alice").doc("users/alice").set({ root: true }));
   });
+
+  it("keeps the counter reconciliation's cursor (_system) from every client", async () => {
+    for (const client of [as("alice"), signedOut()]) {
+      await assertFails(client.doc("_system/counterReconciliation").get());
+      await assertFails(client.doc("_system/counterReconciliation").set({ cursor: null }));
+      await assertFails(client.collection("_system").get());
+    }
+  });
 });
