@@ -146,6 +146,16 @@ describe("notification groups and unread counts after a randomized concurrent wo
         liked.get(me)!.delete(post);
         return s.attempt(me, "UnlikePost", { post });
       }
+      // A private account spends its follow and reply steps answering pending requests (most approved).
+      if (PRIVATE.includes(me) && r < 0.7) {
+        const pending = await db.query<{ uid: string }>(
+          "SELECT requester_uid AS uid FROM follow_request WHERE target_uid = $1",
+          [me],
+        );
+        return s.attempt(me, rand() < 0.7 ? "ApproveFollowRequest" : "DeclineFollowRequest", {
+          requesterUid: pending.length > 0 ? pick(pending).uid : pick(others),
+        });
+      }
       if (r < 0.5) {
         const uid = pick(others.slice(0, 3));
         following.get(me)!.add(uid);
@@ -157,19 +167,8 @@ describe("notification groups and unread counts after a randomized concurrent wo
         following.get(me)!.delete(uid);
         return s.attempt(me, "Unfollow", { uid });
       }
-      if (r < 0.62) {
-        // A private account answers a pending request (most are approved); anyone else withdraws one.
-        if (PRIVATE.includes(me)) {
-          const pending = await db.query<{ uid: string }>(
-            "SELECT requester_uid AS uid FROM follow_request WHERE target_uid = $1",
-            [me],
-          );
-          return s.attempt(me, rand() < 0.7 ? "ApproveFollowRequest" : "DeclineFollowRequest", {
-            requesterUid: pending.length > 0 ? pick(pending).uid : pick(others),
-          });
-        }
-        return s.attempt(me, "CancelFollowRequest", { targetUid: pick(PRIVATE) });
-      }
+      // Anyone else withdraws one of their requests.
+      if (r < 0.62) return s.attempt(me, "CancelFollowRequest", { targetUid: pick(PRIVATE) });
       if (r < 0.7) {
         const reply = await s
           .mutate<{ post_insert: { id: string } }>(me, "Reply", { to: pick(allPosts()), content: text() })
