@@ -12,9 +12,12 @@ import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth, signOut }
 import { connectDataConnectEmulator, type DataConnect, getDataConnect } from "firebase/data-connect";
 import {
   connectFirestoreEmulator,
+  disableNetwork,
   doc,
+  enableNetwork,
   type Firestore,
   getDoc,
+  getDocFromCache,
   getFirestore,
   onSnapshot,
   setLogLevel,
@@ -252,6 +255,21 @@ describe("publishing drafts through the running stack", () => {
       postId: results[0]!.postId,
       created: false,
     });
+  });
+
+  it("keeps a draft written offline, sends it once back online, then publishes it", async () => {
+    await disableNetwork(dee.db);
+    const { draftId, synced } = saveDraft(dee.db, dee.uid, "written on a plane");
+    // Readable at once from the local cache, not on the server yet.
+    expect((await getDocFromCache(draftRef(dee, draftId))).get("content")).toBe("written on a plane");
+    await enableNetwork(dee.db);
+    await synced;
+    const published = await publishDraft(dee.db, dee.functions, draftId);
+    expect(published).toMatchObject({ created: true, draftDeleted: true });
+    const card = (await sdk.postThread(dee.dc, { id: published.postId }, fresh)).data.post as {
+      content: string;
+    };
+    expect(card.content).toBe("written on a plane");
   });
 
   it("refuses bad requests with clear errors and loses nothing", async () => {
