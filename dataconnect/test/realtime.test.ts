@@ -189,6 +189,18 @@ describe("PostThread, live", () => {
     await sdk.follow(cid.dc, { uid: ann.uid });
     expect(card(await cidsView.next())?.content).toBe("followers only");
   });
+
+  it("shows a private account's post to the requester once the request is approved", async () => {
+    const { dee, eve } = await accounts("dee", "eve");
+    await sdk.updateMyProfile(dee.dc, { isPrivate: true });
+    const id = await newPost(dee.dc, "private words");
+    await sdk.follow(eve.dc, { uid: dee.uid }); // a request: nothing to see yet
+    const evesView = watch(sdk.postThreadRef(eve.dc, { id }));
+    expect(card(await evesView.ready())).toBeNull();
+
+    await sdk.approveFollowRequest(dee.dc, { requesterUid: eve.uid });
+    expect(card(await evesView.next())?.content).toBe("private words");
+  });
 });
 
 describe("PostReplies, live", () => {

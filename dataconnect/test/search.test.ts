@@ -253,7 +253,9 @@ describe.each(BACKENDS)("search (%s)", (backend) => {
     it("trends by accounts, then posts, over the last 24 hours of what the viewer may see", async () => {
       const [a, b, c] = [await account("t_a", "A"), await account("t_b", "B"), await account("t_c", "C")];
       const hidden = await account("t_hidden", "H", { private: true });
-      for (const who of [a, b, c]) await post(who, "#trendwide");
+      for (const who of [a, b]) await post(who, "#trendwide");
+      await post(c, "\uff03TrendWide"); // a full-width number sign folds to "#"
+      await post(c, "\ufe5ftrendlone"); // so does a small one
       for (let i = 0; i < 5; i++) await post(a, `#trendloud ${i}`);
       await post(b, "#trendloud");
       for (let i = 0; i < 9; i++) await post(hidden, `#trendsecret ${i}`);
@@ -265,6 +267,7 @@ describe.each(BACKENDS)("search (%s)", (backend) => {
       expect(tags).toEqual([
         { tag: "trendwide", posts: 3, authors: 3 },
         { tag: "trendloud", posts: 6, authors: 2 },
+        { tag: "trendlone", posts: 1, authors: 1 },
       ]);
       const limited = ok<{ tags: unknown[] }>(await s.query(viewer, "TrendingHashtags", { limit: 1 })).tags;
       expect(limited).toHaveLength(1);
