@@ -6,8 +6,7 @@
 //   (one transaction) covers them all (flushMs 20 and 100; the function uses 100).
 // Our engines in process (PGlite, Firestore). node bench/notifications/pipeline.ts [likes]
 import { touchesOf } from "../../functions/src/notifications/events.ts";
-import { notifier } from "../../functions/src/notifications/notifier.ts";
-import { dataConnectTruth, mentionRecipients } from "../../functions/src/notifications/reconcile.ts";
+import { notifier, targetSource } from "../../functions/src/notifications/notifier.ts";
 import { groupKeys, lookUp } from "../../functions/src/notifications/targets.ts";
 import { socialMutation, startSocialStack } from "../../functions/test/support/socialStack.ts";
 import type { MutationExecutedEvent } from "../../packages/dataconnect-emulator/src/index.ts";
@@ -29,10 +28,7 @@ const variants: [string, () => Deliver][] = [
     () => {
       // The same steps as Notifier.handle, without the batching: one reconciliation per event.
       const pipeline = notifier(deps, { retry: { attempts: 50 } });
-      const source = {
-        ...dataConnectTruth(s.dataConnect),
-        mentionRecipients: (post: string) => mentionRecipients(s.firestore, post),
-      };
+      const source = targetSource(s.dataConnect, s.firestore);
       return async (event) => {
         const touches = touchesOf(socialMutation(event));
         await pipeline.reconcile(groupKeys(touches, await lookUp(touches, source)));

@@ -109,6 +109,12 @@ describe("touchesOf: the handler table", () => {
       ]);
   });
 
+  it("recomputes the groups showing an account that is being deleted (server-only PurgeAccount)", () => {
+    expect(touchesOf(event("PurgeAccount", { caller: "", variables: { uid: "bob", final: true } }))).toEqual([
+      { type: "departed", actor: "bob" },
+    ]);
+  });
+
   it("touches nothing for a failed mutation (every handled operation is atomic)", () => {
     expect(touchesOf(event("LikePost", { variables: { post: P }, errors: [{ message: "no" }] }))).toEqual([]);
   });
@@ -137,6 +143,7 @@ describe("touchesOf: the handler table", () => {
         "LikePost",
         "Mute",
         "PublishPost",
+        "PurgeAccount",
         "Quote",
         "Reply",
         "Repost",
@@ -168,6 +175,7 @@ describe("groupKeys: touches to groups", () => {
     mentionGroups: new Map(),
     actorGroups: new Map(),
     audienceGroups: new Map(),
+    shownGroups: new Map(),
     ...over,
   });
 
@@ -238,6 +246,18 @@ describe("groupKeys: touches to groups", () => {
       lookups({ audienceGroups: new Map([["ann", counted]]) }),
     );
     expect(keys).toEqual(counted);
+  });
+
+  it("names the groups that show a departed account", () => {
+    const shown = [
+      { recipient: "bob", kind: "like" as const, post: P },
+      { recipient: "cy", kind: "follow" as const, post: null },
+    ];
+    const keys = groupKeys(
+      [{ type: "departed", actor: "ann" }],
+      lookups({ shownGroups: new Map([["ann", shown]]) }),
+    );
+    expect(keys).toEqual(shown);
   });
 
   it("names nothing for posts and comments the database does not know", () => {

@@ -5,6 +5,7 @@ import { FieldValue } from "firebase-admin/firestore";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeGroup, NotificationGroup } from "../../firestore/client/notifications.ts";
 import type { MutationExecutedEvent } from "../../packages/dataconnect-emulator/src/index.ts";
+import { purgeAccountData } from "../src/account/purge.ts";
 import { type Notifier, notifier } from "../src/notifications/notifier.ts";
 import { type SocialStack, socialMutation, startSocialStack } from "./support/socialStack.ts";
 
@@ -354,6 +355,28 @@ describe("blocks and mutes", () => {
     expect(await groups("tom")).toEqual({});
     expect(await unread("sue")).toBe(0);
     expect(await unread("tom")).toBe(0);
+  });
+});
+
+describe("account deletion", () => {
+  it("retracts the deleted account from everyone's groups, and the groups it alone made", async () => {
+    await s.users("del_a", "del_b", "del_c");
+    const p = await post("del_a", "hi");
+    await done("del_b", "LikePost", { post: p });
+    await done("del_c", "LikePost", { post: p });
+    await done("del_b", "Follow", { uid: "del_a" });
+    await done("del_b", "Reply", { to: p, content: "hello" });
+    expect(Object.keys(await groups("del_a")).sort()).toEqual(["follow", `like_${p}`, `reply_${p}`].sort());
+    const from = s.events.length;
+    await purgeAccountData(s.dataConnect, "del_b");
+    // Deliver what the deletion emitted (its batches, and the like sweep's settlement).
+    await new Promise((r) => setTimeout(r, 200));
+    emitted = s.events.length;
+    await deliver(...s.events.slice(from));
+    const left = await groups("del_a");
+    expect(Object.keys(left)).toEqual([`like_${p}`]);
+    expect(actorIds(left[`like_${p}`])).toEqual(["del_c"]);
+    expect(await unread("del_a")).toBe(1);
   });
 });
 

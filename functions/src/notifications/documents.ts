@@ -82,5 +82,7 @@ export function groupDocument(
     updatedAt: FieldValue.serverTimestamp(),
     // Mention groups are found by their post when it is edited or deleted (a collection group query).
     ...(fields.kind === "mention" ? { mentionOf: fields.postId } : {}),
+    // Groups showing an account are found by it when the account is deleted (its rows are gone then).
+    actorUids: fields.actors.map((a: Actor) => a.uid),
   };
 }

@@ -20,7 +20,9 @@ export type Touch =
   /** Every group of `recipient` in which `actor` has an action (blocks and mutes filter actors). */
   | { type: "between"; recipient: string; actor: string }
   /** Every group that counts one of `actor`'s posts: who may see them changed (private ↔ public). */
-  | { type: "audience"; actor: string };
+  | { type: "audience"; actor: string }
+  /** Every group that shows `actor`, whose account is being deleted (its rows are gone already). */
+  | { type: "departed"; actor: string };
 
 /** A mutation event as the handlers read it (firebase-functions' DataConnect event, flattened). */
 export interface SocialMutation {
@@ -146,6 +148,11 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     { type: "between", recipient: caller, actor: other },
     { type: "between", recipient: other, actor: caller },
   ]),
+  // Account deletion (server only, in batches; each batch's event recomputes what shows the account).
+  PurgeAccount: (m) => {
+    const departed = read(vars({ uid }), m.variables)?.uid;
+    return departed ? [{ type: "departed", actor: departed }] : [];
+  },
   Mute: onAccount((caller, other) => [{ type: "between", recipient: caller, actor: other }]),
   Unmute: onAccount((caller, other) => [{ type: "between", recipient: caller, actor: other }]),
 };

@@ -11,11 +11,12 @@ import { type SocialMutation, touchesOf } from "./events.ts";
 import { decodeKey, encodeKey, type GroupKey } from "./model.ts";
 import {
   dataConnectTruth,
+  groupsShowing,
   MAX_GROUPS_PER_TRANSACTION,
   mentionRecipients,
   reconcileRecipient,
 } from "./reconcile.ts";
-import { groupKeys, lookUp } from "./targets.ts";
+import { groupKeys, lookUp, type TargetSource } from "./targets.ts";
 
 /** Pipeline tuning; the defaults are what the deployed function uses. */
 export interface NotifierOptions {
@@ -63,16 +64,22 @@ export function notifier(
     async handle(mutation) {
       const touches = touchesOf(mutation);
       if (touches.length === 0) return 0;
-      const source = {
-        ...dataConnectTruth(deps.dataConnect()),
-        mentionRecipients: (post: string) => mentionRecipients(deps.firestore(), post),
-      };
+      const source = targetSource(deps.dataConnect(), deps.firestore());
       const lookups = await withRetries(() => lookUp(touches, source), options.retry);
       const keys = groupKeys(touches, lookups);
       await Promise.all(keys.map((key) => settler.add(encodeKey(key))));
       return keys.length;
     },
     reconcile: reconcileAll,
+  };
+}
+
+/** Where the lookups come from: the database, and the notification documents that exist. */
+export function targetSource(dc: DataConnect, db: Firestore): TargetSource {
+  return {
+    ...dataConnectTruth(dc),
+    mentionRecipients: (post) => mentionRecipients(db, post),
+    shownGroups: (actor) => groupsShowing(db, actor),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   isAccountKind,
   MAX_ACTORS,
   NO_POST,
+  NOTIFICATION_KINDS,
   nextFollowPeriod,
   planGroup,
 } from "./model.ts";
@@ -140,7 +141,9 @@ const audienceRow = z.object({
 });
 
 /** The database side, through the server-only operations of connector/notifications.gql. */
-export function dataConnectTruth(dc: DataConnect): TruthSource & Omit<TargetSource, "mentionRecipients"> {
+export function dataConnectTruth(
+  dc: DataConnect,
+): TruthSource & Omit<TargetSource, "mentionRecipients" | "shownGroups"> {
   return {
     async groupStates(recipient, keys, followsSince) {
       const { data } = await dc.executeQuery<{ groups: unknown[] }, Record<string, unknown>>(
@@ -206,4 +209,16 @@ export function dataConnectTruth(dc: DataConnect): TruthSource & Omit<TargetSour
 export async function mentionRecipients(db: Firestore, post: string): Promise<string[]> {
   const snap = await db.collectionGroup("notifications").where("mentionOf", "==", post).get();
   return snap.docs.map((d) => d.ref.parent.parent?.id).filter((uid): uid is string => Boolean(uid));
+}
+
+/** The groups, of any recipient, that show `actor` among their newest actors (a collection group query). */
+export async function groupsShowing(db: Firestore, actor: string): Promise<GroupKey[]> {
+  const snap = await db.collectionGroup("notifications").where("actorUids", "array-contains", actor).get();
+  return snap.docs.flatMap((d) => {
+    const recipient = d.ref.parent.parent?.id;
+    const kind = d.get("kind");
+    if (!recipient || !NOTIFICATION_KINDS.includes(kind)) return [];
+    const post = d.get("postId");
+    return [{ recipient, kind, post: isAccountKind(kind) ? null : String(post) }];
+  });
 }

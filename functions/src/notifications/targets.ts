@@ -34,6 +34,8 @@ export interface Lookups {
   actorGroups: Map<string, { kind: string; post: string }[]>;
   /** For "audience" touches (key: the actor): every group that counts one of the actor's posts. */
   audienceGroups: Map<string, GroupKey[]>;
+  /** For "departed" touches (key: the actor): the groups that show the actor. */
+  shownGroups: Map<string, GroupKey[]>;
 }
 
 /** Where the lookups come from (Data Connect and Firestore; see reconcile.ts). */
@@ -42,6 +44,7 @@ export interface TargetSource {
   mentionRecipients(post: string): Promise<string[]>;
   actorGroups(recipient: string, actor: string): Promise<{ kind: string; post: string }[]>;
   audienceGroups(actor: string): Promise<GroupKey[]>;
+  shownGroups(actor: string): Promise<GroupKey[]>;
 }
 
 const OWN_POST_KINDS: readonly OwnPostKind[] = ["like", "reply", "repost", "quote", "comment"];
@@ -54,6 +57,7 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
   const mentionPosts = new Set<string>();
   const pairs = new Map<string, [string, string]>();
   const audiences = new Set<string>();
+  const departed = new Set<string>();
   for (const t of touches) {
     if (t.type === "post") posts.add(t.post);
     if (t.type === "source" || t.type === "deleted") {
@@ -63,6 +67,7 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
     if (t.type === "comment") comments.add(t.comment);
     if (t.type === "between") pairs.set(pairKey(t.recipient, t.actor), [t.recipient, t.actor]);
     if (t.type === "audience") audiences.add(t.actor);
+    if (t.type === "departed") departed.add(t.actor);
   }
   const rows =
     posts.size + comments.size > 0
@@ -75,12 +80,15 @@ export async function lookUp(touches: Touch[], source: TargetSource): Promise<Lo
     actorGroups.set(key, await source.actorGroups(recipient, actor));
   const audienceGroups = new Map<string, GroupKey[]>();
   for (const actor of audiences) audienceGroups.set(actor, await source.audienceGroups(actor));
+  const shownGroups = new Map<string, GroupKey[]>();
+  for (const actor of departed) shownGroups.set(actor, await source.shownGroups(actor));
   return {
     posts: new Map(rows.posts.map((p) => [p.post, p])),
     comments: new Map(rows.comments.map((c) => [c.comment, c])),
     mentionGroups,
     actorGroups,
     audienceGroups,
+    shownGroups,
   };
 }
 
@@ -124,6 +132,9 @@ export function groupKeys(touches: Touch[], lookups: Lookups): GroupKey[] {
         break;
       case "audience":
         for (const g of lookups.audienceGroups.get(t.actor) ?? []) add(g.recipient, g.kind, g.post);
+        break;
+      case "departed":
+        for (const g of lookups.shownGroups.get(t.actor) ?? []) add(g.recipient, g.kind, g.post);
         break;
     }
   }
