@@ -5,6 +5,7 @@
 // mutation events and scheduled functions run in this process (scripts/lib/mutationEventRelay.ts).
 // ROOKERY_FIREBASE_CONFIG names another firebase.json (the tests use one with free ports).
 // ROOKERY_DATA_DIR moves the local data folder (default .rookery/). ROOKERY_SEED=off skips the demo graph.
+// ROOKERY_WEB_PORT moves the web app (default 5173).
 // ROOKERY_BUILD=off skips the build steps (when the generated SDKs and functions are known to be fresh).
 //
 // Supervision: every child runs in its own process group and is watched. If our Firestore engine
@@ -146,6 +147,15 @@ for (const event of ["uncaughtException", "unhandledRejection"] as const) {
     ),
   );
 }
+
+// --- The web app: Vite's dev server, reading the emulators' addresses from the same firebase.json ----
+const webUrl = `http://127.0.0.1:${process.env.ROOKERY_WEB_PORT ?? 5173}/`;
+const web = run(path.join(root, "node_modules/.bin/vite"), ["web"], { ROOKERY_FIREBASE_CONFIG: configPath });
+web.stdout?.pipe(process.stdout);
+web.on("close", (code, signal) => {
+  if (!stopping)
+    console.error(`The web app's dev server stopped (${signal ?? `code ${code}`}); the rest keeps running.`);
+});
 
 // --- Firestore: our engine, restarted on its data if it dies ---------------------------------------
 const [fsHost, fsPort] = [emulators.firestore.host ?? "127.0.0.1", String(emulators.firestore.port)];
@@ -346,6 +356,7 @@ firebase.stdout?.on("data", async (chunk: Buffer) => {
         );
     }
     console.log(`\nRookery is running offline (project ${PROJECT}):`);
+    console.log(`  Web app              ${webUrl}`);
     console.log(
       `  Auth emulator        http://${address("auth")}  (accounts kept in ${path.relative(root, AUTH_DATA)})`,
     );

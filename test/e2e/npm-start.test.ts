@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorIdToken } from "../../packages/dataconnect-emulator/test/protocol/support/tokens.ts";
 import { descendantsOf, isAlive, listProcesses } from "../../scripts/lib/processTree.ts";
 import { type TempFirebaseConfig, tempFirebaseConfig } from "./support/config.ts";
+import { freePort } from "./support/ports.ts";
 import { type CollectedOutput, collectOutput } from "./support/process.ts";
 import { pinnedPath, repoRoot } from "./support/repo.ts";
 
@@ -28,6 +29,8 @@ interface Stack {
   child: ChildProcessByStdio<null, Readable, Readable>;
   output: CollectedOutput;
   exit: Promise<number | null>;
+  /** Where the web app's dev server listens (a free port per start, never 5173). */
+  webPort: number;
   /** Every process below npm start right now. */
   processes(): number[];
 }
@@ -36,6 +39,7 @@ let config: TempFirebaseConfig;
 let dataDir: string;
 
 async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const webPort = await freePort();
   const child = spawn("node", [path.join(repoRoot, "scripts/start.ts")], {
     cwd: repoRoot,
     env: {
@@ -43,6 +47,7 @@ async function startStack(env: Record<string, string> = {}): Promise<Stack> {
       PATH: pinnedPath(),
       ROOKERY_FIREBASE_CONFIG: config.path,
       ROOKERY_DATA_DIR: dataDir,
+      ROOKERY_WEB_PORT: String(webPort),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,7 +55,7 @@ async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const output = collectOutput(child);
   const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
   await output.waitFor(/Press Ctrl-C to stop/, 150_000);
-  return { child, output, exit, processes: () => descendantsOf([child.pid!]).map((p) => p.pid) };
+  return { child, output, exit, webPort, processes: () => descendantsOf([child.pid!]).map((p) => p.pid) };
 }
 
 /** The pid of a process below npm start whose command line contains `marker`. */
@@ -141,6 +146,13 @@ describe("npm start", () => {
     expect(stack.output.text).toContain(
       `Functions emulator   http://127.0.0.1:${config.ports.functions}/demo-rookery/`,
     );
+  });
+
+  it("serves the web app and prints its address", async () => {
+    expect(stack.output.text).toContain(`Web app              http://127.0.0.1:${stack.webPort}/`);
+    const res = await fetch(`http://127.0.0.1:${stack.webPort}/u/someone`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="root"></div>');
   });
 
   it("serves our Firestore engine on its configured port, to pages from this machine only", async () => {
@@ -400,5 +412,6 @@ describe("npm start killed with kill -9", () => {
     for (const name of ["firestore", "auth", "dataconnect", "functions"]) {
       expect(await portIsFree(config.ports[name]!), name).toBe(true);
     }
+    expect(await portIsFree(stack.webPort), "web app").toBe(true);
   });
 });

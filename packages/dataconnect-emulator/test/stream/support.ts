@@ -3,6 +3,7 @@ import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
 import {
   connectDataConnectEmulator,
   type DataConnect,
+  executeQuery,
   getDataConnect,
   type QueryRef,
   type QueryResult,
@@ -101,18 +102,30 @@ export function webClients(emulator: () => RunningEmulator) {
 
 /** A subscription that records what it receives and can wait for the next result or error. */
 export interface Recorder<Data> {
+  /** Every server result received, the initial ones included. */
   results: Data[];
+  /**
+   * The changes seen after `ready()`: each result that differs from the one before it. Repeats are left
+   * out because the SDK itself hands a subscriber the same answer more than once (once as the reply to
+   * its fetch, once as the subscription's data); whether the engine pushes unchanged results is pinned
+   * by the hub's own tests, where every send is seen.
+   */
+  readonly updates: Data[];
   errors: Error[];
   /**
-   * Resolves with the first result once both initial results are in: subscribing, the SDK fetches the
-   * query once over REST and subscribes over the stream, and each answer reaches the subscriber.
+   * Resolves with the current result once the initial ones are all in. Subscribing, the SDK subscribes
+   * over the stream and also fetches the query, which goes over the stream as a `resume` once the
+   * subscription exists; the engine answers the two with one result or two, depending on whether the
+   * first run finished before the resume arrived (the SDK accepts either). So this waits for both initial
+   * results, then fetches once more itself: the SDK sends that resume only after its own was answered,
+   * so once it is answered no initial result is still on its way.
    */
   ready(timeoutMs?: number): Promise<Data>;
-  /** Resolves with result number `n` (1 = the first one ever received). */
-  nth(n: number, timeoutMs?: number): Promise<Data>;
+  /** Resolves with change number `n` after `ready()` (see `updates`). */
+  update(n: number, timeoutMs?: number): Promise<Data>;
   /** Resolves with the first result received so far, or later, that matches `test`. */
   find(test: (data: Data) => boolean, timeoutMs?: number): Promise<Data>;
-  /** Resolves with the first result received from now on that matches `test`. */
+  /** Resolves with the first result received from now on that matches `test` (default: one that differs from the latest). */
   next(test?: (data: Data) => boolean, timeoutMs?: number): Promise<Data>;
   nextError(timeoutMs?: number): Promise<Error>;
   unsubscribe(): void;
@@ -122,6 +135,10 @@ export interface Recorder<Data> {
 export function record<Data, Variables>(ref: QueryRef<Data, Variables>): Recorder<Data> {
   const results: Data[] = [];
   const errors: Error[] = [];
+  let baseline = Number.POSITIVE_INFINITY;
+  // Results from index `from` on that differ from the result before them.
+  const changesFrom = (from: number) =>
+    results.slice(from).filter((data, i) => JSON.stringify(data) !== JSON.stringify(results[from + i - 1]));
   let waiters: (() => void)[] = [];
   const wake = () => {
     const w = waiters;
@@ -158,19 +175,28 @@ export function record<Data, Variables>(ref: QueryRef<Data, Variables>): Recorde
     });
   return {
     results,
+    get updates() {
+      return changesFrom(baseline);
+    },
     errors,
     async ready(timeoutMs = 10_000) {
       await waitFor(() => results[1], timeoutMs, "both initial results");
-      return results[1]!;
+      await executeQuery(ref);
+      // The subscriber hears of that answer right after the caller does.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      baseline = results.length;
+      return results.at(-1)!;
     },
-    nth(n, timeoutMs = 10_000) {
-      return waitFor(() => results[n - 1], timeoutMs, `result #${n}`);
+    update(n, timeoutMs = 10_000) {
+      return waitFor(() => changesFrom(baseline)[n - 1], timeoutMs, `change #${n}`);
     },
     find(test, timeoutMs = 10_000) {
       return waitFor(() => results.find(test), timeoutMs, "matching result");
     },
-    next(test = () => true, timeoutMs = 10_000) {
+    next(test, timeoutMs = 10_000) {
       const from = results.length;
+      const latest = JSON.stringify(results.at(-1));
+      test ??= (data) => JSON.stringify(data) !== latest;
       return waitFor(() => results.slice(from).find(test), timeoutMs, "matching result");
     },
     nextError(timeoutMs = 10_000) {

@@ -1,0 +1,88 @@
+import { cleanup, render } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { Markdown, safeUrl } from "./Markdown.tsx";
+
+afterEach(cleanup);
+
+const renderPost = (text: string) => render(<Markdown text={text} />).container;
+
+describe("Markdown", () => {
+  it("formats emphasis, lists and code", () => {
+    const html = renderPost("**bold** _it_ `code`\n\n- one\n- two").innerHTML;
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).toContain("<em>it</em>");
+    expect(html).toContain("<code>code</code>");
+    expect(html).toMatch(/<li>one<\/li>/);
+  });
+
+  it("shows a <script> as text and never creates the element", () => {
+    const post = renderPost("hi <script>window.__pwned = 1</script>");
+    expect(post.querySelector("script")).toBeNull();
+    expect(post.textContent).toContain("<script>window.__pwned = 1</script>");
+  });
+
+  it("shows raw HTML with event handlers as text", () => {
+    const post = renderPost('<img src=x onerror="window.__pwned=1"> <a href="javascript:alert(1)">x</a>');
+    expect(post.querySelector("img, a")).toBeNull();
+    expect(post.textContent).toContain("onerror");
+  });
+
+  it("drops the target of javascript:, vbscript: and data: links, keeping their text", () => {
+    for (const href of [
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "vbscript:x",
+      "data:text/html,<b>x</b>",
+    ]) {
+      const post = renderPost(`[click me](${href})`);
+      expect(post.querySelector("a"), href).toBeNull();
+      expect(post.textContent).toContain("click me");
+    }
+  });
+
+  it("opens web links in a new tab without the opener, marked as user content", () => {
+    const link = renderPost("[docs](https://example.com/a?b=1)").querySelector("a")!;
+    expect(link.getAttribute("href")).toBe("https://example.com/a?b=1");
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toBe("noopener noreferrer nofollow ugc");
+  });
+
+  it("links bare URLs", () => {
+    expect(renderPost("see https://rookery.test/x").querySelector("a")?.getAttribute("href")).toBe(
+      "https://rookery.test/x",
+    );
+  });
+
+  it("shows images as links, so a post cannot load a tracking pixel", () => {
+    const post = renderPost("![a cat](https://example.com/cat.png)");
+    expect(post.querySelector("img")).toBeNull();
+    expect(post.querySelector("a")?.textContent).toBe("a cat");
+  });
+
+  it("turns headings into bold lines, keeping the page's outline", () => {
+    const post = renderPost("# Big news");
+    expect(post.querySelector("h1, h2, h3, h4, h5, h6")).toBeNull();
+    expect(post.querySelector("strong")?.textContent).toBe("Big news");
+  });
+});
+
+describe("safeUrl", () => {
+  it("keeps http, https, mailto and relative URLs", () => {
+    expect(safeUrl("https://a.test/")).toBe("https://a.test/");
+    expect(safeUrl("http://a.test/")).toBe("http://a.test/");
+    expect(safeUrl("mailto:ada@a.test")).toBe("mailto:ada@a.test");
+    expect(safeUrl("/u/ada")).toBe("/u/ada");
+  });
+
+  it("empties every other protocol", () => {
+    for (const url of [
+      "javascript:alert(1)",
+      " javascript:alert(1)",
+      "data:text/html,x",
+      "file:///etc/passwd",
+      "irc:x",
+    ]) {
+      expect(safeUrl(url), url).toBe("");
+    }
+  });
+});
