@@ -79,7 +79,8 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
       });
     } catch (e) {
       const message = describeError(e);
-      return setError(/already|unique|duplicate/i.test(message) ? "That username is taken." : message);
+      // "that username is taken" (UpdateMyProfile's @check), or the unique index if a rename races it.
+      return setError(/taken|already|unique|duplicate/i.test(message) ? "That username is taken." : message);
     }
     try {
       await writeProfileDocument(me.uid, { displayName, bio, avatarUrl });
