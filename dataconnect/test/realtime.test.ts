@@ -254,4 +254,15 @@ describe("HomeFeed, live", () => {
     await quiet();
     expect(zoesFeed.updates).toHaveLength(0);
   });
+
+  it("shows the caller's own published draft at once (PublishPost, as the publishDraft function calls it)", async () => {
+    const { yul } = await accounts("yul");
+    const feed = watch(sdk.homeFeedRef(yul.dc, feedVariables(null)));
+    await feed.ready();
+    await sdk.publishPost(yul.dc, { key: "d1:0123456789abcdef", content: "from my drafts" });
+    // The pushed page with the post (a busy machine may deliver an unchanged page first; the 30 s poll
+    // cannot be what answers within next()'s 10 s).
+    const fresh = await feed.next((r) => feedPage(r._select).items.length > 0);
+    expect(feedPage(fresh._select).items.map((item) => item.content)).toEqual(["from my drafts"]);
+  });
 });

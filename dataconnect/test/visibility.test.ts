@@ -42,6 +42,10 @@ const WITHOUT_RULE: Record<string, string> = {
   UnbookmarkPost: "deletes only the caller's own bookmark row and answers a count",
   SettleLikeCounts: "server only (NO_ACCESS)",
   PendingLikeSettlements: "server only (NO_ACCESS)",
+  PublishPost: "writes a new post of the caller's own, or answers the caller's post with that key",
+  NotificationTargets: "server only (NO_ACCESS)",
+  NotificationActorGroups: "server only (NO_ACCESS)",
+  NotificationVisibilityGroups: "server only (NO_ACCESS)",
   PurgeAccount: "server only (NO_ACCESS): account deletion",
   AccountExportPage: "server only (NO_ACCESS): an account's own rows for its export",
   CounterBatchEnds: "server only (NO_ACCESS): counter reconciliation",
@@ -322,6 +326,49 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
         version: "2999-01-01T00:00:00Z",
         fallbackDisplayName: "x",
       }),
+    NotificationGroupStates: async (v) => {
+      const kinds = ["like", "reply", "repost", "quote", "comment", "mention"];
+      const res = await run(v, "NotificationGroupStates", {
+        recipient: "ann",
+        kinds: kinds.flatMap((k) => hidden[v].map(() => k)),
+        posts: kinds.flatMap(() => hidden[v]),
+      });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "NotificationGroupStates");
+    },
+    NotificationTargets: async (v) => {
+      const res = await run(v, "NotificationTargets", { posts: hidden[v], comments: [annComment] });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "NotificationTargets");
+    },
+    NotificationActorGroups: async (v) => {
+      const res = await run(v, "NotificationActorGroups", {
+        recipient: v,
+        actor: "ann",
+        afterKind: "",
+        afterPost: "00000000-0000-0000-0000-000000000000",
+      });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "NotificationActorGroups");
+    },
+    NotificationVisibilityGroups: async (v) => {
+      const res = await run(v, "NotificationVisibilityGroups", {
+        actor: "ann",
+        afterRecipient: "",
+        afterKind: "",
+        afterPost: "00000000-0000-0000-0000-000000000000",
+      });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "NotificationVisibilityGroups");
+    },
+    // Own posts only: a key answers the caller's post with that key, never someone else's.
+    PublishPost: async (v) =>
+      void expectNoLeak(
+        v,
+        await run(v, "PublishPost", { key: "d:0123456789abcdef", content: "mine" }),
+        "PublishPost",
+      ),
+    MyPostFromDraft: async (v) => void (await read(v, "MyPostFromDraft", { draftId: "d" })),
     AccountUsername: async (v) => {
       expect((await run(v, "AccountUsername", { uid: "ann" })).errors?.length).toBeGreaterThan(0);
     },

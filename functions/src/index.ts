@@ -7,7 +7,7 @@ import { onMutationExecuted } from "firebase-functions/dataconnect";
 import * as logger from "firebase-functions/logger";
 import * as functionsV1 from "firebase-functions/v1";
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
-import { onCall } from "firebase-functions/v2/https";
+import { HttpsError, onCall } from "firebase-functions/v2/https";
 import { beforeUserCreated } from "firebase-functions/v2/identity";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { deleteMyAccountCallable, exportMyDataCallable } from "./account/callables.ts";
@@ -17,6 +17,8 @@ import { firestoreCursorStore } from "./counters/cursorStore.ts";
 import { likeCountSettler, likedPost, sweepLikeCounts } from "./counters/likeCounts.ts";
 import { reconcileCounters } from "./counters/reconcile.ts";
 import { socialConnector } from "./dataconnect/client.ts";
+import { PublishError, PublishRequest, publishDraft as publish } from "./drafts/publishDraft.ts";
+import { notifier } from "./notifications/notifier.ts";
 import { createProfile, newProfile } from "./profiles/createProfile.ts";
 import { mirrorUser } from "./profiles/mirrorUser.ts";
 import { onProfileWrite } from "./profiles/syncProfile.ts";
@@ -110,6 +112,58 @@ export const sweepLikeCountsEveryMinute = onSchedule(
     logger.info("sweepLikeCounts", { ...report });
   },
 );
+
+// One pipeline per instance: events arriving together share one transaction per recipient.
+const notifications = notifier({ dataConnect: socialConnector, firestore: getFirestore });
+
+/**
+ * Notifications: every social mutation whose operation is in the handler table
+ * (notifications/events.ts) brings the affected users' notification groups in Firestore
+ * (`users/{uid}/notifications`) up to date with the database. Acknowledged once they are; a failure
+ * fails the event and `retry` redelivers it (reconciling again is harmless).
+ */
+export const notifyOnSocialMutation = onMutationExecuted(
+  { service: "rookery", connector: "social", operation: "{operation}", retry: true },
+  async (event) => {
+    const payload = event.data?.payload;
+    await notifications.handle({
+      operation: (event.params as { operation?: string }).operation ?? "",
+      caller: event.authId ?? "",
+      variables: payload?.variables,
+      data: payload?.data,
+      errors: payload?.errors ?? [],
+    });
+  },
+);
+
+/**
+ * Publishes one of the caller's drafts as a post, exactly once however often it is called, and removes
+ * the draft only once the post exists (drafts/publishDraft.ts). A callable function rather than two
+ * client calls: it publishes the draft as the server has it (two devices publishing at once publish one
+ * text, once), and the create-then-delete-if-unchanged protocol lives in one place, not in every client.
+ */
+export const publishDraft = onCall(async (request) => {
+  if (!request.auth) throw new HttpsError("unauthenticated", "sign in to publish a draft");
+  const parsed = PublishRequest.safeParse(request.data);
+  if (!parsed.success) {
+    throw new HttpsError("invalid-argument", parsed.error.issues.map((i) => i.message).join("; "));
+  }
+  try {
+    const result = await publish(
+      {
+        firestore: getFirestore(),
+        dataConnect: socialConnector(),
+        authClaims: { ...request.auth.token, sub: request.auth.uid },
+      },
+      parsed.data,
+    );
+    logger.info("publishDraft", { uid: request.auth.uid, ...result });
+    return result;
+  } catch (error) {
+    if (error instanceof PublishError) throw new HttpsError(error.code, error.message);
+    throw error;
+  }
+});
 
 /**
  * Every day, recounts every counter in batches and fixes drift, one log line per fix; continues where

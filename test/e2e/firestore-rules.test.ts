@@ -11,7 +11,7 @@ import {
 import firebase from "firebase/compat/app";
 import "firebase/compat/firestore";
 import { setLogLevel } from "firebase/firestore";
-import { afterAll, beforeAll, beforeEach, describe, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type RunningFirestoreEmulator,
   startFirestoreEmulator,
@@ -20,7 +20,12 @@ import { repoRoot } from "./support/repo.ts";
 
 const PROJECT = "demo-rookery-rules";
 // rules-unit-testing hands out compat Firestore instances, which take compat sentinels.
-const compat = firebase as unknown as { firestore: { FieldValue: { serverTimestamp(): object } } };
+const compat = firebase as unknown as {
+  firestore: {
+    FieldValue: { serverTimestamp(): object; increment(n: number): object };
+    Timestamp: { fromMillis(ms: number): object };
+  };
+};
 const serverTimestamp = () => compat.firestore.FieldValue.serverTimestamp();
 
 let emulator: RunningFirestoreEmulator;
@@ -256,6 +261,173 @@ describe("users/{uid}/drafts/{draftId}", () => {
         .doc("users/alice/drafts/d1")
         .set({ content: "ok", updatedAt: new Date(0) }),
     );
+  });
+});
+
+describe("users/{uid}/notifications and the unread counter", () => {
+  const at = (ms: number) => compat.firestore.Timestamp.fromMillis(ms);
+  const group = (read: boolean, changedMs: number) => ({
+    kind: "like",
+    postId: "p1",
+    latestPostId: null,
+    actorCount: 2,
+    latestAt: at(changedMs),
+    actors: [{ uid: "bob", username: null, displayName: "Bob", avatarUrl: null, at: at(changedMs) }],
+    read,
+    changedAt: at(changedMs),
+    updatedAt: at(changedMs),
+  });
+  const counter = (unread: number, readThroughMs: number | null = null) => ({
+    unread,
+    readThrough: readThroughMs === null ? null : at(readThroughMs),
+    lastRead: null,
+    followsSince: null,
+  });
+  const G = "users/alice/notifications";
+  const C = "users/alice/notificationState/counter";
+  // Alice has two unread groups, one read one, and the counter says 2.
+  const seedAlice = () =>
+    seed({
+      [`${G}/like_p1`]: group(false, 2_000),
+      [`${G}/reply_p1`]: group(false, 3_000),
+      [`${G}/like_p0`]: group(true, 1_000),
+      [C]: counter(2),
+    });
+  /** Alice's "mark one read": the group and the counter in one batch, as the client helper writes it. */
+  const markRead = (db: ReturnType<typeof as>, id: string, counterChange: object) => {
+    const batch = db.batch();
+    batch.update(db.doc(`${G}/${id}`), { read: true });
+    batch.update(db.doc(C), counterChange);
+    return batch.commit();
+  };
+  const unreadOf = async () => {
+    let unread: unknown;
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      unread = (await ctx.firestore().doc(C).get()).data()?.unread;
+    });
+    return unread;
+  };
+
+  it("can be read, listed and listened to by their owner, with the counter", async () => {
+    await seedAlice();
+    await assertSucceeds(as("alice").doc(`${G}/like_p1`).get());
+    await assertSucceeds(as("alice").collection(G).orderBy("latestAt", "desc").get());
+    await assertSucceeds(as("alice").collection(G).where("read", "==", false).get());
+    await assertSucceeds(
+      new Promise((resolve, reject) => as("alice").collection(G).onSnapshot(resolve, reject)),
+    );
+    await assertSucceeds(as("alice").doc(C).get());
+  });
+
+  it("cannot be read, listed or listened to by anyone else, signed out, or across users", async () => {
+    await seedAlice();
+    await assertFails(as("bob").doc(`${G}/like_p1`).get());
+    await assertFails(as("bob").collection(G).get());
+    await assertFails(new Promise((resolve, reject) => as("bob").collection(G).onSnapshot(resolve, reject)));
+    await assertFails(as("bob").doc(C).get());
+    await assertFails(signedOut().collection(G).get());
+    await assertFails(signedOut().doc(C).get());
+    await assertFails(as("alice").collectionGroup("notifications").get());
+    await assertFails(as("bob").collectionGroup("notificationState").get());
+  });
+
+  it("can be marked read one at a time, taking exactly one off the unread count", async () => {
+    await seedAlice();
+    await assertSucceeds(
+      markRead(as("alice"), "like_p1", {
+        unread: compat.firestore.FieldValue.increment(-1),
+        lastRead: "like_p1",
+      }),
+    );
+    expect(await unreadOf()).toBe(1);
+    await assertSucceeds(markRead(as("alice"), "reply_p1", { unread: 0, lastRead: "reply_p1" }));
+    expect(await unreadOf()).toBe(0);
+  });
+
+  it("cannot be marked read without the counter, nor the counter lowered without marking", async () => {
+    await seedAlice();
+    await assertFails(as("alice").doc(`${G}/like_p1`).update({ read: true }));
+    await assertFails(as("alice").doc(C).update({ unread: 1, lastRead: "like_p1" }));
+    await assertFails(as("alice").doc(C).update({ unread: 1 }));
+    expect(await unreadOf()).toBe(2);
+  });
+
+  it("cannot mark two groups read for one off the count, or take off more than one", async () => {
+    await seedAlice();
+    const db = as("alice");
+    const batch = db.batch();
+    batch.update(db.doc(`${G}/like_p1`), { read: true });
+    batch.update(db.doc(`${G}/reply_p1`), { read: true });
+    batch.update(db.doc(C), { unread: 1, lastRead: "like_p1" });
+    await assertFails(batch.commit());
+    await assertFails(markRead(db, "like_p1", { unread: 0, lastRead: "like_p1" }));
+    await assertFails(markRead(db, "like_p1", { unread: 1, lastRead: "reply_p1" }));
+    expect(await unreadOf()).toBe(2);
+  });
+
+  it("cannot take a read group off the count again", async () => {
+    await seedAlice();
+    await assertFails(markRead(as("alice"), "like_p0", { unread: 1, lastRead: "like_p0" }));
+    // Older than the last "mark all read": read already, though its flag was never set.
+    await seed({ [C]: counter(1, 2_500), [`${G}/reply_p1`]: group(false, 3_000) });
+    await assertFails(markRead(as("alice"), "like_p1", { unread: 0, lastRead: "like_p1" }));
+    await assertSucceeds(markRead(as("alice"), "reply_p1", { unread: 0, lastRead: "reply_p1" }));
+  });
+
+  it("allow no other field to change, and no way back to unread", async () => {
+    await seedAlice();
+    const db = as("alice");
+    for (const change of [
+      { actorCount: 99 },
+      { kind: "follow" },
+      { actors: [] },
+      { read: true, actorCount: 99 },
+      { changedAt: serverTimestamp() },
+    ]) {
+      const batch = db.batch();
+      batch.update(db.doc(`${G}/like_p1`), change);
+      batch.update(db.doc(C), { unread: 1, lastRead: "like_p1" });
+      await assertFails(batch.commit());
+    }
+    await assertFails(db.doc(`${G}/like_p0`).update({ read: false }));
+    await assertFails(db.doc(C).update({ unread: 2, followsSince: serverTimestamp() }));
+    await assertFails(db.doc(C).update({ unread: 5 }));
+  });
+
+  it("cannot be created or deleted by clients, the counter neither", async () => {
+    await seedAlice();
+    const db = as("alice");
+    await assertFails(db.doc(`${G}/like_forged`).set(group(false, 4_000)));
+    await assertFails(db.doc(`${G}/like_p1`).delete());
+    await assertFails(db.doc(C).delete());
+    await assertFails(db.doc("users/alice/notificationState/other").set({ unread: 0 }));
+    await assertFails(as("bob").doc("users/bob/notifications/like_p1").set(group(false, 1)));
+    await env.clearFirestore();
+    await assertFails(as("alice").doc(C).set(counter(0)));
+  });
+
+  it("can all be marked read at once: nothing unread, as of the server's time", async () => {
+    await seedAlice();
+    await assertSucceeds(as("alice").doc(C).update({ unread: 0, readThrough: serverTimestamp() }));
+    expect(await unreadOf()).toBe(0);
+  });
+
+  it("cannot be marked all read with a chosen time, a count other than 0, or by someone else", async () => {
+    await seedAlice();
+    await assertFails(
+      as("alice")
+        .doc(C)
+        .update({ unread: 0, readThrough: at(9_999_999_999_999) }),
+    );
+    await assertFails(
+      as("alice")
+        .doc(C)
+        .update({ unread: 0, readThrough: at(0) }),
+    );
+    await assertFails(as("alice").doc(C).update({ unread: 1, readThrough: serverTimestamp() }));
+    await assertFails(as("bob").doc(C).update({ unread: 0, readThrough: serverTimestamp() }));
+    await assertFails(markRead(as("bob"), "like_p1", { unread: 1, lastRead: "like_p1" }));
+    expect(await unreadOf()).toBe(2);
   });
 });
 

@@ -2,6 +2,7 @@ import type { DataConnect } from "firebase-admin/data-connect";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { z } from "zod";
 import { initialDisplayName, MAX_DISPLAY_NAME } from "../auth/displayName.ts";
+import { rfc3339Micros } from "../firestore/time.ts";
 
 /** The display fields of `profiles/{uid}` that the social graph's User row mirrors. */
 export interface ProfileDisplay {
@@ -40,11 +41,7 @@ export function profileDisplay(
  * The version of a profile edit: the document's update time as RFC 3339 with microseconds, the
  * precision of both Firestore's update times and Postgres timestamps, so versions compare exactly.
  */
-export function profileVersion(updateTime: { seconds: number; nanoseconds: number }): string {
-  const base = new Date(updateTime.seconds * 1000).toISOString().slice(0, 19);
-  const micros = String(Math.floor(updateTime.nanoseconds / 1000)).padStart(6, "0");
-  return `${base}.${micros}Z`;
-}
+export const profileVersion = rfc3339Micros;
 
 /** What one profile event did to the User row. */
 export type SyncOutcome = "applied" | "stale" | "deleted" | "invalid";
