@@ -93,6 +93,12 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
     afterKind: "",
     afterPost: "00000000-0000-0000-0000-000000000000",
   },
+  NotificationDepartingGroups: {
+    actor: "victim",
+    afterRecipient: "",
+    afterKind: "",
+    afterPost: "00000000-0000-0000-0000-000000000000",
+  },
   NotificationActorGroups: {
     recipient: "owner",
     actor: "victim",
@@ -135,6 +141,7 @@ describe("@auth on every social operation", () => {
     "NotificationTargets",
     "NotificationActorGroups",
     "NotificationVisibilityGroups",
+    "NotificationDepartingGroups",
     "PurgeAccount",
     "AccountExportPage",
     "AccountExportProfile",

@@ -46,6 +46,7 @@ const WITHOUT_RULE: Record<string, string> = {
   NotificationTargets: "server only (NO_ACCESS)",
   NotificationActorGroups: "server only (NO_ACCESS)",
   NotificationVisibilityGroups: "server only (NO_ACCESS)",
+  NotificationDepartingGroups: "server only (NO_ACCESS): account deletion",
   PurgeAccount: "server only (NO_ACCESS): account deletion",
   AccountExportPage: "server only (NO_ACCESS): an account's own rows for its export",
   CounterBatchEnds: "server only (NO_ACCESS): counter reconciliation",
@@ -360,6 +361,16 @@ describe.each(BACKENDS)("the visibility rule, operation by operation (%s)", (bac
       });
       expect(res.errors?.length).toBeGreaterThan(0);
       expectNoLeak(v, res, "NotificationVisibilityGroups");
+    },
+    NotificationDepartingGroups: async (v) => {
+      const res = await run(v, "NotificationDepartingGroups", {
+        actor: "ann",
+        afterRecipient: "",
+        afterKind: "",
+        afterPost: "00000000-0000-0000-0000-000000000000",
+      });
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expectNoLeak(v, res, "NotificationDepartingGroups");
     },
     // Own posts only: a key answers the caller's post with that key, never someone else's.
     PublishPost: async (v) =>

@@ -5,8 +5,11 @@ import { FieldValue } from "firebase-admin/firestore";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeGroup, NotificationGroup } from "../../firestore/client/notifications.ts";
 import type { MutationExecutedEvent } from "../../packages/dataconnect-emulator/src/index.ts";
+import { deleteAccountData } from "../src/account/deleteAccount.ts";
+import { recordDepartingGroups } from "../src/account/departingNotifications.ts";
 import { purgeAccountData } from "../src/account/purge.ts";
 import { type Notifier, notifier } from "../src/notifications/notifier.ts";
+import { groupsActedIn } from "../src/notifications/reconcile.ts";
 import { type SocialStack, socialMutation, startSocialStack } from "./support/socialStack.ts";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -377,6 +380,78 @@ describe("account deletion", () => {
     expect(Object.keys(left)).toEqual([`like_${p}`]);
     expect(actorIds(left[`like_${p}`])).toEqual(["del_c"]);
     expect(await unread("del_a")).toBe(1);
+  });
+
+  it("recounts the groups that count the deleted account without showing it; redelivery changes nothing", async () => {
+    const likers = ["dl_1", "dl_2", "dl_3", "dl_4", "dl_5"];
+    await s.users("del_p", ...likers);
+    const p = await post("del_p", "popular");
+    for (const uid of likers) await done(uid, "LikePost", { post: p });
+    const before = (await groups("del_p"))[`like_${p}`];
+    expect(before?.actorCount).toBe(5);
+    expect(actorIds(before)).toEqual(["dl_5", "dl_4", "dl_3"]);
+    // dl_1, the 5th actor in the group's order, is counted but not shown.
+    const from = s.events.length;
+    await deleteAccountData({ dc: s.dataConnect, db: s.firestore }, "dl_1");
+    await new Promise((r) => setTimeout(r, 200));
+    emitted = s.events.length;
+    const emittedByDeletion = s.events.slice(from);
+    await deliver(...emittedByDeletion);
+    const ref = s.firestore.doc(`users/del_p/notifications/like_${p}`);
+    const after = await ref.get();
+    const g = NotificationGroup.parse(after.data());
+    expect(g.actorCount).toBe(4);
+    expect(actorIds(g)).toEqual(["dl_5", "dl_4", "dl_3"]);
+    expect(describeGroup(g)).toBe("dl_5 and 3 others liked your post");
+    expect(await unread("del_p")).toBe(1);
+    // Redelivered and reordered, the deletion's events rewrite nothing.
+    await deliver(...emittedByDeletion, ...[...emittedByDeletion].reverse());
+    const again = await ref.get();
+    expect(again.updateTime!.isEqual(after.updateTime!)).toBe(true);
+    expect(again.get("actorCount")).toBe(4);
+    expect(await unread("del_p")).toBe(1);
+    expect((await s.firestore.collection("users/dl_1/departingGroups").get()).empty).toBe(true);
+  });
+
+  it("reads every group the account acts in before its rows go: each kind, never its own", async () => {
+    await s.users("dk_a", "dk_b", "dk_c", "dk_x");
+    await done("dk_c", "UpdateMyProfile", { isPrivate: true });
+    const p = await post("dk_a", "talk to me");
+    const own = await post("dk_x", "mine, @dk_x");
+    const m = await post("dk_x", "hi @dk_b");
+    for (const op of ["LikePost", "AddComment"]) await done("dk_x", op, { post: p, content: "c" });
+    await done("dk_x", "LikePost", { post: own });
+    await done("dk_x", "Reply", { to: p, content: "r" });
+    await done("dk_x", "Repost", { of: p });
+    await done("dk_x", "Quote", { of: p, content: "q" });
+    await done("dk_x", "Follow", { uid: "dk_b" });
+    await done("dk_x", "Follow", { uid: "dk_c" });
+    const key = (recipient: string, kind: string, post: string | null) => ({ recipient, kind, post });
+    expect(await groupsActedIn(s.dataConnect, "dk_x")).toEqual([
+      ...["comment", "like", "quote", "reply", "repost"].map((kind) => key("dk_a", kind, p)),
+      key("dk_b", "follow", null),
+      key("dk_b", "mention", m),
+      key("dk_c", "follow_request", null),
+    ]);
+  });
+
+  it("an interrupted deletion still recounts the groups it recorded, on its next run", async () => {
+    await s.users("ir_p", "ir_1", "ir_2", "ir_3", "ir_4");
+    const p = await post("ir_p", "again");
+    for (const uid of ["ir_1", "ir_2", "ir_3", "ir_4"]) await done(uid, "LikePost", { post: p });
+    // The first run stops after the purge: the rows are gone, the group not recounted yet.
+    await recordDepartingGroups(s.dataConnect, s.firestore, "ir_1");
+    await purgeAccountData(s.dataConnect, "ir_1");
+    await new Promise((r) => setTimeout(r, 200));
+    emitted = s.events.length;
+    expect((await groups("ir_p"))[`like_${p}`]?.actorCount).toBe(4);
+    await deleteAccountData({ dc: s.dataConnect, db: s.firestore }, "ir_1");
+    await new Promise((r) => setTimeout(r, 200));
+    emitted = s.events.length;
+    const g = (await groups("ir_p"))[`like_${p}`];
+    expect(g?.actorCount).toBe(3);
+    expect(actorIds(g)).toEqual(["ir_4", "ir_3", "ir_2"]);
+    expect(await unread("ir_p")).toBe(1);
   });
 });
 

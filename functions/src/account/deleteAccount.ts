@@ -1,6 +1,7 @@
 import type { Auth } from "firebase-admin/auth";
 import type { DataConnect } from "firebase-admin/data-connect";
 import type { Firestore } from "firebase-admin/firestore";
+import { reconcileDepartingGroups, recordDepartingGroups } from "./departingNotifications.ts";
 import { deleteAccountDocuments } from "./firestoreData.ts";
 import { type PurgeReport, purgeAccountData } from "./purge.ts";
 
@@ -12,11 +13,14 @@ export interface AccountStores {
 
 /**
  * Removes an account's data everywhere it lives: its social-graph rows (every other account's counters
- * kept exact) and its Firestore documents (profile, settings, drafts, notifications). Idempotent and
- * restartable: an interrupted run leaves consistent data, and running it again completes it.
+ * kept exact, and every notification group it counted in recomputed) and its Firestore documents
+ * (profile, settings, drafts, notifications). Idempotent and restartable: an interrupted run leaves
+ * consistent data, and running it again completes it.
  */
 export async function deleteAccountData(stores: AccountStores, uid: string): Promise<PurgeReport> {
+  await recordDepartingGroups(stores.dc, stores.db, uid);
   const report = await purgeAccountData(stores.dc, uid);
+  await reconcileDepartingGroups(stores.dc, stores.db, uid);
   await deleteAccountDocuments(stores.db, uid);
   return report;
 }

@@ -148,7 +148,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     { type: "between", recipient: caller, actor: other },
     { type: "between", recipient: other, actor: caller },
   ]),
-  // Account deletion (server only, in batches; each batch's event recomputes what shows the account).
+  // Account deletion (server only, in batches; each batch's event recomputes what shows the account, and
+  // the deletion itself every group the account counted in: functions/src/account/departingNotifications.ts).
   PurgeAccount: (m) => {
     const departed = read(vars({ uid }), m.variables)?.uid;
     return departed ? [{ type: "departed", actor: departed }] : [];

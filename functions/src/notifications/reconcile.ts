@@ -134,11 +134,7 @@ const postTarget = z.object({
   mentioned: z.array(z.string()),
 });
 const commentTarget = z.object({ comment: hex, post: hex, postAuthor: z.string() });
-const audienceRow = z.object({
-  recipient: z.string(),
-  kind: z.enum(["reply", "repost", "quote", "mention"]),
-  post: hex,
-});
+const groupKeyRow = z.object({ recipient: z.string(), kind: z.enum(NOTIFICATION_KINDS), post: hex });
 
 /** The database side, through the server-only operations of connector/notifications.gql. */
 export function dataConnectTruth(
@@ -187,23 +183,38 @@ export function dataConnectTruth(
         after = { afterKind: last.kind, afterPost: last.post };
       }
     },
-    async audienceGroups(actor) {
-      const all: GroupKey[] = [];
-      let after = { afterRecipient: "", afterKind: "", afterPost: NO_POST };
-      for (;;) {
-        const { data } = await dc.executeQuery<{ groups: unknown[] }, Record<string, unknown>>(
-          "NotificationVisibilityGroups",
-          { actor, ...after, limit: 1000 },
-        );
-        const page = z.array(audienceRow).parse(data.groups);
-        all.push(...page);
-        const last = page.at(-1);
-        if (!last || page.length < 1000) return all;
-        after = { afterRecipient: last.recipient, afterKind: last.kind, afterPost: last.post };
-      }
-    },
+    audienceGroups: (actor) => pagedGroups(dc, "NotificationVisibilityGroups", actor),
   };
 }
+
+/**
+ * Every group, of any recipient, that a server-only query of connector/notifications.gql names for
+ * `actor` (paged by (recipient, kind, post), 1,000 a page).
+ */
+async function pagedGroups(
+  dc: DataConnect,
+  operation: "NotificationVisibilityGroups" | "NotificationDepartingGroups",
+  actor: string,
+): Promise<GroupKey[]> {
+  const all: GroupKey[] = [];
+  let after = { afterRecipient: "", afterKind: "", afterPost: NO_POST };
+  for (;;) {
+    const { data } = await dc.executeQuery<{ groups: unknown[] }, Record<string, unknown>>(operation, {
+      actor,
+      ...after,
+      limit: 1000,
+    });
+    const page = z.array(groupKeyRow).parse(data.groups);
+    all.push(...page.map((g) => ({ ...g, post: isAccountKind(g.kind) ? null : g.post })));
+    const last = page.at(-1);
+    if (!last || page.length < 1000) return all;
+    after = { afterRecipient: last.recipient, afterKind: last.kind, afterPost: last.post };
+  }
+}
+
+/** Every group, of any recipient, in which `actor` has an action now (read before deleting the account). */
+export const groupsActedIn = (dc: DataConnect, actor: string): Promise<GroupKey[]> =>
+  pagedGroups(dc, "NotificationDepartingGroups", actor);
 
 /** The recipients of the mention groups that exist for `post` (a collection group query). */
 export async function mentionRecipients(db: Firestore, post: string): Promise<string[]> {
