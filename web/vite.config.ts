@@ -22,6 +22,7 @@ function localEmulatorEnv(configPath: string): Record<string, string> {
     VITE_AUTH_EMULATOR_HOST: address("auth"),
     VITE_DATACONNECT_EMULATOR_HOST: address("dataconnect"),
     VITE_FIRESTORE_EMULATOR_HOST: address("firestore"),
+    VITE_FUNCTIONS_EMULATOR_HOST: address("functions"),
   };
 }
 

@@ -56,18 +56,55 @@ describe("drafts", () => {
       .toBe("Half a thought, typed offline");
   });
 
-  it("publishes a draft as a post and removes it from the list", async () => {
+  it("publishes a draft as one post, clicked twice quickly, and removes it from the list", async () => {
     await page.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
     const draft = page.getByRole("list", { name: "Drafts" }).getByRole("listitem").first();
-    await draft.getByRole("button", { name: "Publish" }).click();
-    await page.getByRole("status").filter({ hasText: "Draft published." }).waitFor();
+    await draft.getByRole("button", { name: "Publish" }).dblclick();
+    await page.getByRole("status").filter({ hasText: "Draft published." }).first().waitFor();
     await expect.poll(() => page.getByRole("list", { name: "Drafts" }).getByRole("listitem").count()).toBe(0);
+    await expect
+      .poll(async () => (await firestoreDocuments(`users/${await uidOf(page)}/drafts`)).length)
+      .toBe(0);
     await page.getByRole("navigation").getByRole("link", { name: "Home" }).click();
-    await page
+    const published = page
       .getByRole("feed", { name: "Home feed" })
       .getByRole("article")
-      .filter({ hasText: "Half a thought, typed offline" })
-      .waitFor();
+      .filter({ hasText: "Half a thought, typed offline" });
+    await published.first().waitFor();
+    // The feed as the server answers it now, not as this page cached it: one post.
+    await page.reload();
+    await published.first().waitFor();
+    expect(await published.count()).toBe(1);
+  });
+
+  it("publishes a draft once when two tabs publish it at the same moment", async () => {
+    await page.getByRole("navigation").getByRole("link", { name: "Home" }).click();
+    await page.getByRole("textbox", { name: "New post" }).fill("Published from two tabs");
+    await page.waitForTimeout(800); // the autosave has written the draft
+    await page.getByRole("navigation").getByRole("link", { name: "Drafts" }).click();
+    const otherTab = await page.context().newPage();
+    await otherTab.goto("/drafts");
+    const publishIn = (tab: Page) =>
+      tab
+        .getByRole("list", { name: "Drafts" })
+        .getByRole("listitem")
+        .filter({ hasText: "Published from two tabs" })
+        .getByRole("button", { name: "Publish" });
+    await Promise.all([publishIn(page).waitFor(), publishIn(otherTab).waitFor()]);
+    await Promise.all([publishIn(page).click(), publishIn(otherTab).click()]);
+    for (const tab of [page, otherTab]) {
+      await expect
+        .poll(() => tab.getByRole("list", { name: "Drafts" }).getByRole("listitem").count())
+        .toBe(0);
+    }
+    await otherTab.close();
+    await page.goto("/");
+    const published = page
+      .getByRole("feed", { name: "Home feed" })
+      .getByRole("article")
+      .filter({ hasText: "Published from two tabs" });
+    await published.first().waitFor();
+    expect(await published.count()).toBe(1);
   });
 
   it("deletes a draft", async () => {

@@ -15,6 +15,16 @@ describe("describeError", () => {
     );
   });
 
+  it("passes a callable function's message on, but not its generic internal one", () => {
+    expect(describeError({ code: "functions/not-found", message: "there is no such draft" })).toBe(
+      "There is no such draft.",
+    );
+    expect(describeError({ code: "functions/internal", message: "internal" })).toMatch(/on our side/);
+    expect(describeError({ code: "functions/unavailable", message: "unavailable" })).toMatch(
+      /Can't reach Rookery/,
+    );
+  });
+
   it("explains Auth's codes", () => {
     expect(describeError({ code: "auth/invalid-credential", message: "x" })).toBe(
       "That email and password don't match an account.",

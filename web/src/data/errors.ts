@@ -2,7 +2,7 @@
 
 const NETWORK = /failed to fetch|networkerror|network-request-failed|load failed|ERR_INTERNET/i;
 
-/** A short, human explanation of an error from Auth or Data Connect. */
+/** A short, human explanation of an error from Auth, Data Connect or a callable function. */
 export function describeError(error: unknown): string {
   if (!error) return "Something went wrong. Please try again.";
   const message = errorMessage(error);
@@ -10,6 +10,12 @@ export function describeError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && code.startsWith("auth/")) return authMessage(code);
   if (code === "unauthorized") return "Your session has expired. Sign in again.";
+  // Callable functions: their own messages are sentences, except these codes' generic ones.
+  if (code === "functions/unavailable" || code === "functions/deadline-exceeded") {
+    return "Can't reach Rookery right now. Check your connection and try again.";
+  }
+  if (code === "functions/internal") return "Something went wrong on our side. Please try again.";
+  if (code === "functions/unauthenticated") return "Your session has expired. Sign in again.";
   const serverMessage = firstServerMessage(error) ?? message;
   if (/ALREADY_EXISTS|already exists|duplicate key/i.test(serverMessage)) return "That's already done.";
   if (/PERMISSION_DENIED|UNAUTHENTICATED/.test(serverMessage)) return "You're not allowed to do that.";

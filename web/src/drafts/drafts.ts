@@ -1,7 +1,9 @@
 // Offline-first drafts in Firestore (users/{uid}/drafts/{id}, owner-only by firestore.rules): the
 // composer saves what is typed, debounced; the Drafts page lists, resumes, publishes and deletes them.
 import { useEffect, useRef, useState } from "react";
+import type { PublishResult } from "../../../firestore/client/drafts.ts";
 import { loadFirestore } from "../firebase/firestore.ts";
+import { loadFunctions } from "../firebase/functions.ts";
 
 /** A draft as the app shows it. */
 export interface Draft {
@@ -74,6 +76,20 @@ export async function saveDraft(uid: string, id: string, content: string): Promi
 export async function deleteDraft(uid: string, id: string): Promise<void> {
   const { db, sdk } = await loadFirestore();
   void sdk.deleteDoc(sdk.doc(db, "users", uid, "drafts", id)).catch(() => {});
+}
+
+/**
+ * Publishes draft `id` as a post through the `publishDraft` callable function (the shared client in
+ * firestore/client/drafts.ts): one post per draft however often this runs, even at once, and the
+ * draft stays when it fails. Loaded on first use, with Firestore and Functions.
+ */
+export async function publishDraft(id: string): Promise<PublishResult> {
+  const [{ db }, functions, client] = await Promise.all([
+    loadFirestore(),
+    loadFunctions(),
+    import("../../../firestore/client/drafts.ts"),
+  ]);
+  return client.publishDraft(db, functions, id);
 }
 
 /** A new draft id. */

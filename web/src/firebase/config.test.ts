@@ -12,7 +12,13 @@ describe("appConfigFromEnv", () => {
       auth: "127.0.0.1:1111",
       dataConnect: "127.0.0.1:2222",
       firestore: "127.0.0.1:8080",
+      functions: "127.0.0.1:5001",
     });
+  });
+
+  it("reads the Functions emulator's address like the others'", () => {
+    const config = appConfigFromEnv({ VITE_FUNCTIONS_EMULATOR_HOST: "127.0.0.1:3333" });
+    expect(config.emulators?.functions).toBe("127.0.0.1:3333");
   });
 
   it("uses the real project the VITE_FIREBASE_* variables name, without emulators", () => {

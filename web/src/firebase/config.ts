@@ -8,6 +8,7 @@ export interface EmulatorHosts {
   auth: string;
   dataConnect: string;
   firestore: string;
+  functions: string;
 }
 
 /** Everything the app needs to reach its backend. */
@@ -54,6 +55,7 @@ export function appConfigFromEnv(env: Record<string, string | boolean | undefine
       auth: get("VITE_AUTH_EMULATOR_HOST") ?? "127.0.0.1:9099",
       dataConnect: get("VITE_DATACONNECT_EMULATOR_HOST") ?? "127.0.0.1:9399",
       firestore: get("VITE_FIRESTORE_EMULATOR_HOST") ?? "127.0.0.1:8080",
+      functions: get("VITE_FUNCTIONS_EMULATOR_HOST") ?? "127.0.0.1:5001",
     },
   };
 }

@@ -1,14 +1,12 @@
 // Drafts: what the composer saved while you typed (Firestore, offline-first). Resume one in the
 // composer, publish it as a post, or delete it.
 
-import { createPost } from "@rookery/dataconnect";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
-import { type Draft, deleteDraft, useDrafts } from "../drafts/drafts.ts";
-import { dataConnect } from "../firebase/client.ts";
+import { type Draft, deleteDraft, publishDraft, useDrafts } from "../drafts/drafts.ts";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
@@ -52,6 +50,8 @@ function DraftItem({ draft, uid }: { draft: Draft; uid: string }) {
   const navigate = useNavigate();
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
+  // Set synchronously: a second click landing before React re-renders the disabled button is ignored.
+  const publishing = useRef(false);
   return (
     <li className="draft">
       <p className="draft-text">{draft.content}</p>
@@ -75,21 +75,33 @@ function DraftItem({ draft, uid }: { draft: Draft; uid: string }) {
           type="button"
           className="button small primary"
           disabled={busy}
+          aria-busy={busy}
           onClick={async () => {
+            if (publishing.current) return;
+            publishing.current = true;
             setBusy(true);
             try {
-              await createPost(dataConnect, { content: draft.content });
-              await deleteDraft(uid, draft.id);
-              toasts.info("Draft published.");
+              // The function creates the post and deletes the draft; the list drops it by itself.
+              const result = await publishDraft(draft.id);
+              toasts.info(
+                result.draftDeleted
+                  ? "Draft published."
+                  : "Draft published. It was edited meanwhile, so the edit stays here as a draft.",
+              );
               void queryClient.invalidateQueries({ queryKey: ["feed"] });
               void queryClient.invalidateQueries({ queryKey: ["GetMe"] });
+              if (!result.draftDeleted) {
+                publishing.current = false;
+                setBusy(false);
+              }
             } catch (error) {
               toasts.error(`Couldn't publish the draft; it's still here. ${describeError(error)}`);
+              publishing.current = false;
               setBusy(false);
             }
           }}
         >
-          Publish
+          {busy ? "Publishing…" : "Publish"}
         </button>
         <button type="button" className="button small subtle" onClick={() => deleteDraft(uid, draft.id)}>
           Delete
