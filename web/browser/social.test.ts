@@ -87,7 +87,9 @@ describe("following", () => {
       .toBe("false");
   });
 
-  it("opens a known username's profile straight from its URL", async () => {
+  it("opens a username's profile straight from its URL, in a browser that has never seen it", async () => {
+    // Forget every username this browser has met, so the page must look Bob up by his username.
+    await ada.evaluate(() => localStorage.removeItem("rookery.handles"));
     await ada.goto(bobProfile);
     await ada.getByRole("heading", { level: 1, name: "Bob Kahn" }).waitFor();
     await ada.getByRole("button", { name: "Unfollow", exact: true }).waitFor();

@@ -1,7 +1,13 @@
 // A profile at /u/<username> (or /u/<uid>): who they are, their counts, follow / mute / block, editing
 // one's own profile, and their posts.
 
-import { follow, type GetProfileData, getProfileRef, unfollow } from "@rookery/dataconnect";
+import {
+  follow,
+  type GetProfileData,
+  getProfileRef,
+  unfollow,
+  userByUsernameRef,
+} from "@rookery/dataconnect";
 import { useBlock, useMute, useUnblock, useUnmute } from "@rookery/dataconnect/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
@@ -16,18 +22,36 @@ import { Avatar } from "../ui/Avatar.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { EditProfileForm } from "./EditProfileForm.tsx";
-import { profilePath, resolveHandle } from "./handles.ts";
+import { profilePath, remember, resolveHandle } from "./handles.ts";
 
 /** The query options of a profile (GetProfile), shared with the follow buttons elsewhere. */
 export function profileQuery(uid: string) {
   return serverQuery(getProfileRef(dataConnect, { uid }));
 }
 
+/**
+ * The uid a /u/<handle> URL names: a username this browser has seen, else the account UserByUsername
+ * finds, else the handle itself (a uid). Null while the lookup runs.
+ */
+function useHandleUid(handle: string): string | null {
+  const remembered = resolveHandle(handle);
+  const known = remembered !== handle;
+  const lookup = useQuery({
+    ...serverQuery(userByUsernameRef(dataConnect, { username: handle })),
+    enabled: !known,
+  });
+  if (known) return remembered;
+  if (lookup.isPending) return null;
+  const found = (lookup.data?.profile as { user?: { uid?: string } } | null | undefined)?.user?.uid;
+  if (found) remember(handle, found);
+  return found ?? handle;
+}
+
 /** The profile screen. */
 export function ProfilePage() {
   const { handle = "" } = useParams();
-  const uid = resolveHandle(handle);
-  const profile = useQuery(profileQuery(uid));
+  const uid = useHandleUid(handle);
+  const profile = useQuery({ ...profileQuery(uid ?? ""), enabled: uid !== null });
   const me = useMe();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);

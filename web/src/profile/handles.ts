@@ -1,7 +1,7 @@
 // Profile URLs are /u/<username> (or /u/<uid> for accounts that have not chosen a username yet).
-// Data Connect has no lookup by username yet (Social II adds it), so the app remembers the uid of
-// every username it has seen in a feed, list or profile (kept in localStorage, bounded), and resolves
-// /u/<handle> through that directory, else treats the handle as a uid.
+// The app remembers the uid of every username it has seen in a feed, list or profile (kept in
+// localStorage, bounded) and resolves /u/<handle> through that directory first; a handle it has not seen
+// is looked up with UserByUsername (ProfilePage), else treated as a uid.
 
 /** What a profile link needs to know about a person. */
 export interface PersonRef {
