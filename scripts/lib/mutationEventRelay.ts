@@ -8,6 +8,9 @@ import { pathToFileURL } from "node:url";
 
 const MUTATION_EXECUTED = "google.firebase.dataconnect.connector.v1.mutationExecuted";
 
+/** Largest event the relay reads: the engine bounds variables at 1 MiB; responses stay far below this. */
+const MAX_EVENT_BYTES = 32 * 1024 * 1024;
+
 /** What firebase-functions records about an event-triggered function. */
 interface EventTrigger {
   eventType: string;
@@ -69,11 +72,30 @@ export async function startMutationEventRelay(options: {
     return functions;
   };
   const server = http.createServer((req, res) => {
+    // Only the engine sends events: a web page's request (browsers always send Origin on a cross-site
+    // POST) is refused before anything runs, and no body may grow past the bound.
+    if (req.headers.origin !== undefined) {
+      res.writeHead(403, { connection: "close" }).end();
+      req.resume();
+      return;
+    }
     let body = "";
-    req.on("data", (chunk) => {
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > MAX_EVENT_BYTES) {
+        refused = true;
+        body = "";
+        res.writeHead(413, { connection: "close" }).end();
+        log(`mutation event relay: refused an event over ${MAX_EVENT_BYTES} bytes`);
+        return;
+      }
       body += chunk;
     });
     req.on("end", async () => {
+      if (refused) return;
       try {
         if (req.method !== "POST" || req.url !== "/events") {
           res.writeHead(404).end();

@@ -116,6 +116,24 @@ describe("likes settle through the real functions", () => {
     ]);
   });
 
+  it("refuses a web page's request and a body past its bound, and keeps relaying", async () => {
+    const fromPage = await fetch(relay.url, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify({ type: "google.firebase.dataconnect.connector.v1.mutationExecuted" }),
+    });
+    expect(fromPage.status).toBe(403);
+    const huge = await fetch(relay.url, { method: "POST", body: "x".repeat(33 * 1024 * 1024) }).catch(
+      (error: unknown) => error,
+    );
+    // Refused with 413, or the connection closed under a client still sending: never accepted.
+    if (huge instanceof Response) expect(huge.status).toBe(413);
+    else expect(huge).toBeInstanceOf(Error);
+    const after = await fetch(relay.url, { method: "POST", body: JSON.stringify({ type: "unknown" }) });
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({ delivered: 0 });
+  });
+
   it("PostStat.likeCount follows the like rows within the settle bound", async () => {
     await graphql(
       `mutation { a: user_insert(data: {uid: "ann", displayName: "Ann"}) b: user_insert(data: {uid: "bob", displayName: "Bob"}) }`,
