@@ -8,6 +8,10 @@ import {
   startDataConnectEmulator,
 } from "../../packages/dataconnect-emulator/src/index.ts";
 import {
+  type RunningFirestoreEmulator,
+  startFirestoreEmulator,
+} from "../../packages/firestore-emulator/src/index.ts";
+import {
   type MutationEventRelay,
   matchesTrigger,
   scheduleIntervalMs,
@@ -63,8 +67,13 @@ describe("scheduleIntervalMs", () => {
 describe("likes settle through the real functions", () => {
   let emulator: RunningEmulator;
   let relay: MutationEventRelay;
+  let firestore: RunningFirestoreEmulator;
 
   beforeAll(async () => {
+    // The like functions also write the author's notification to Firestore: give them a real one
+    // (without it their Admin SDK looks for production credentials).
+    firestore = await startFirestoreEmulator({ port: 0, projectId: "demo-rookery", log: () => {} });
+    process.env.FIRESTORE_EMULATOR_HOST = firestore.address;
     relay = await startMutationEventRelay({ functionsEntry: path.join(repoRoot, "functions/lib/index.js") });
     emulator = await startDataConnectEmulator({
       configDir: path.join(repoRoot, "dataconnect"),
@@ -78,8 +87,10 @@ describe("likes settle through the real functions", () => {
     process.env.METADATA_SERVER_DETECTION = "none";
   });
   afterAll(async () => {
-    await emulator.stop();
     await relay.close();
+    await emulator.stop();
+    await firestore.stop();
+    delete process.env.FIRESTORE_EMULATOR_HOST;
   });
 
   const graphql = async (query: string, headers: Record<string, string> = {}) => {
@@ -150,5 +161,24 @@ describe("likes settle through the real functions", () => {
       count = (stats.data.postStat as { likeCount: number }).likeCount;
     }
     expect(count).toBe(2);
+  });
+
+  it("Bob's like reaches Ann's notifications in Firestore, and Ann's own like does not", async () => {
+    const { getFirestore } = await import("firebase-admin/firestore");
+    const { initializeApp, deleteApp } = await import("firebase-admin/app");
+    const app = initializeApp({ projectId: "demo-rookery" }, "mutation-events-notifications");
+    try {
+      const db = getFirestore(app);
+      let docs: FirebaseFirestore.DocumentData[] = [];
+      for (let i = 0; i < 50 && docs.length === 0; i++) {
+        docs = (await db.collection("users/ann/notifications").get()).docs.map((d) => d.data());
+        if (docs.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(docs).toHaveLength(1);
+      expect(docs[0]).toMatchObject({ actorCount: 1 });
+      expect((docs[0]!.actors as { uid: string }[]).map((a) => a.uid)).toEqual(["bob"]);
+    } finally {
+      await deleteApp(app);
+    }
   });
 });
