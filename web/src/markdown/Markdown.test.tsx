@@ -1,6 +1,7 @@
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { Markdown, safeUrl } from "./Markdown.tsx";
+import { MemoryRouter } from "react-router";
+import { isAppLink, Markdown, safeUrl } from "./Markdown.tsx";
 
 afterEach(cleanup);
 
@@ -83,6 +84,62 @@ describe("safeUrl", () => {
       "irc:x",
     ]) {
       expect(safeUrl(url), url).toBe("");
+    }
+  });
+});
+
+describe("hashtags and mentions", () => {
+  const routed = (text: string) =>
+    render(
+      <MemoryRouter>
+        <Markdown text={text} />
+      </MemoryRouter>,
+    ).container;
+
+  it("links #tags to their page and @mentions to the profile, in place (no new tab)", () => {
+    const post = routed("Ask @Ada_L about #Café");
+    const links = [...post.querySelectorAll("a")];
+    expect(links.map((a) => [a.textContent, a.getAttribute("href")])).toEqual([
+      ["@Ada_L", "/u/ada_l"],
+      ["#Café", "/tag/cafe"],
+    ]);
+    for (const link of links) expect(link.getAttribute("target")).toBeNull();
+  });
+
+  it("leaves code, link text, URLs and email addresses alone", () => {
+    const post = routed("`#notatag` [see #this](https://a.test/#frag) https://a.test/#x ann@example.com");
+    const hrefs = [...post.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+    expect(hrefs).toEqual(["https://a.test/#frag", "https://a.test/#x", "mailto:ann@example.com"]);
+    expect(post.querySelector("code")?.textContent).toBe("#notatag");
+  });
+
+  it("keeps markup typed after a tag or a mention as text, never as elements or attributes", () => {
+    const post = routed('#tag"><img src=x onerror="window.__pwned=1"> @ada" onmouseover="alert(1)');
+    expect(post.querySelector("img")).toBeNull();
+    const links = [...post.querySelectorAll("a")];
+    expect(links.map((a) => a.getAttribute("href"))).toEqual(["/tag/tag", "/u/ada"]);
+    // The router's Link may add data-discover; nothing the post typed becomes an attribute.
+    for (const link of links) expect(link.getAttributeNames().filter((n) => n !== "data-discover")).toEqual(["href"]);
+    expect(post.querySelector("[onerror], [onmouseover]")).toBeNull();
+    expect(post.textContent).toContain('onerror="window.__pwned=1"');
+  });
+
+  it("does not treat a user's own relative link that is not a tag or profile as the app's", () => {
+    const post = renderPost("[x](//evil.test/u/ada) [y](/settings)");
+    for (const link of post.querySelectorAll("a")) expect(link.getAttribute("target")).toBe("_blank");
+  });
+
+  it("renders tag links without a router too (plain links)", () => {
+    expect(renderPost("#rust").querySelector("a")?.getAttribute("href")).toBe("/tag/rust");
+  });
+});
+
+describe("isAppLink", () => {
+  it("accepts only one-segment tag and profile paths", () => {
+    expect(isAppLink("/tag/rust")).toBe(true);
+    expect(isAppLink("/u/ada")).toBe(true);
+    for (const href of ["//evil.test/u/ada", "/tag/a/b", "/u/", "/tag/x?y", "https://a.test/u/ada", "/u/a\\b"]) {
+      expect(isAppLink(href), href).toBe(false);
     }
   });
 });
