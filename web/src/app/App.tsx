@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { SignInPage } from "../auth/SignInPage.tsx";
 import { AuthProvider, useAuthState, useMe } from "../auth/session.tsx";
+import { TagPage } from "../hashtags/TagPage.tsx";
 import { BookmarksPage } from "../pages/BookmarksPage.tsx";
 import { DraftsPage } from "../pages/DraftsPage.tsx";
 import { ExplorePage } from "../pages/ExplorePage.tsx";
@@ -13,6 +14,8 @@ import { ThreadPage } from "../pages/ThreadPage.tsx";
 import { FollowListPage } from "../profile/FollowListPage.tsx";
 import { profilePath } from "../profile/handles.ts";
 import { ProfilePage } from "../profile/ProfilePage.tsx";
+import { SearchPage } from "../search/SearchPage.tsx";
+import { SettingsPage } from "../settings/SettingsPage.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
 import { ToastProvider } from "../ui/toasts.tsx";
 import { Layout } from "./Layout.tsx";
@@ -95,6 +98,9 @@ function SignedIn() {
         <Route path="u/:handle/followers" element={<FollowListPage direction="followers" />} />
         <Route path="u/:handle/following" element={<FollowListPage direction="following" />} />
         <Route path="p/:id" element={<ThreadPage />} />
+        <Route path="search" element={<SearchPage />} />
+        <Route path="tag/:tag" element={<TagPage />} />
+        <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

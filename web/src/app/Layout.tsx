@@ -6,8 +6,10 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { useMe } from "../auth/session.tsx";
 import { auth } from "../firebase/client.ts";
 import { loadFirestore } from "../firebase/firestore.ts";
+import { TrendingTags } from "../hashtags/TrendingTags.tsx";
 import { WhoToFollow } from "../people/WhoToFollow.tsx";
 import { profilePath } from "../profile/handles.ts";
+import { SearchBox } from "../search/SearchBox.tsx";
 import { Logo } from "../ui/Logo.tsx";
 
 const icons: Record<string, string> = {
@@ -17,6 +19,9 @@ const icons: Record<string, string> = {
   Drafts: "M5 19l1-4L16 5l3 3L9 18zM14 7l3 3",
   Notifications: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4",
   Profile: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0",
+  Search: "M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM20 20l-4.6-4.6",
+  Settings:
+    "M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM19 12l2-1.5-2-3.5-2.4.8-2-1.2L14 4h-4l-.6 2.6-2 1.2L5 7l-2 3.5L5 12l-2 1.5L5 17l2.4-.8 2 1.2L10 20h4l.6-2.6 2-1.2 2.4.8 2-3.5z",
 };
 
 /** The page frame around every signed-in screen. */
@@ -52,6 +57,8 @@ export function Layout() {
     ["Drafts", "/drafts"],
     ["Notifications", "/notifications"],
     ["Profile", profile],
+    ["Search", "/search"],
+    ["Settings", "/settings"],
   ];
 
   return (
@@ -98,6 +105,8 @@ export function Layout() {
         <Outlet />
       </main>
       <aside className="rail" aria-label="Suggestions">
+        <SearchBox />
+        <TrendingTags />
         <WhoToFollow />
       </aside>
     </div>

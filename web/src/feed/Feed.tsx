@@ -1,9 +1,10 @@
 // A feed (ARIA feed pattern): articles that load more as the reader nears the end, by scrolling or by
 // the "Load more" button; Page Down / Page Up move between posts.
 import { useQueryClient } from "@tanstack/react-query";
-import { type KeyboardEvent, type ReactNode, useEffect, useRef } from "react";
+import { type KeyboardEvent, type ReactNode, useRef } from "react";
 import { PostCard } from "../posts/PostCard.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
+import { useLoadMoreOnScroll } from "../ui/useLoadMoreOnScroll.ts";
 import { type FeedSource, resetFeed, useFeed, useNewerPosts } from "./useFeed.ts";
 
 /** An infinite feed of posts, labelled `label`, with `empty` shown when it has none. */
@@ -14,18 +15,7 @@ export function Feed({ source, label, empty }: { source: FeedSource; label: stri
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError, error } = feed;
   const newer = useNewerPosts(source, feed.isSuccess ? (feed.items[0] ?? null) : undefined);
 
-  useEffect(() => {
-    const target = sentinel.current;
-    if (!target || !hasNextPage) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-      },
-      { rootMargin: "0px 0px 800px 0px" },
-    );
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useLoadMoreOnScroll(sentinel, { hasNextPage, isFetchingNextPage, fetchNextPage });
 
   if (feed.isPending) return <Loading label="Loading posts…" />;
   if (feed.isError) return <ErrorState error={feed.error} retry={() => feed.refetch()} what="posts" />;

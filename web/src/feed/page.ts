@@ -7,10 +7,11 @@ import { BookmarkItem, type EmbeddedPost, FeedItem } from "../../../dataconnect/
 export type { EmbeddedPost };
 export { BookmarkItem, FeedItem };
 
-/** Where the next page starts: the variables the feed operations take. */
+/** Where the next page starts: the variables the feed operations take (search results: and the rank). */
 export interface FeedCursor {
   beforeTime: string;
   beforeId: string;
+  beforeRank?: string;
 }
 
 /** The cursor of the first page: before the end of time. */

@@ -1,8 +1,15 @@
 // Infinite feeds over the keyset-paginated feed operations, through TanStack Query.
 
-import { authorFeedRef, globalFeedRef, homeFeedRef } from "@rookery/dataconnect";
+import {
+  authorFeedRef,
+  globalFeedRef,
+  hashtagFeedRef,
+  homeFeedRef,
+  searchPostsRef,
+} from "@rookery/dataconnect";
 import { type InfiniteData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { FIRST_SEARCH_PAGE, searchPostsPage } from "../../../dataconnect/client/search.ts";
 import { useLiveQuery } from "../data/live.ts";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
@@ -17,17 +24,32 @@ import {
   isNewer,
 } from "./page.ts";
 
-/** Which feed: the viewer's home feed, everyone's (explore), or one author's. */
-export type FeedSource = { kind: "home" } | { kind: "explore" } | { kind: "author"; uid: string };
+/**
+ * Which feed: the viewer's home feed, everyone's (explore), one author's, one hashtag's, or the posts a
+ * search finds (most relevant first, so it never offers "new posts").
+ */
+export type FeedSource =
+  | { kind: "home" }
+  | { kind: "explore" }
+  | { kind: "author"; uid: string }
+  | { kind: "tag"; tag: string }
+  | { kind: "search"; query: string };
 
 /** Posts per page. */
 export const PAGE_SIZE = 20;
 
 /** The cache key of a feed (all its pages). */
 export function feedKey(source: FeedSource) {
-  return source.kind === "author"
-    ? (["feed", "author", source.uid] as const)
-    : (["feed", source.kind] as const);
+  switch (source.kind) {
+    case "author":
+      return ["feed", "author", source.uid] as const;
+    case "tag":
+      return ["feed", "tag", source.tag] as const;
+    case "search":
+      return ["feed", "search", source.query] as const;
+    default:
+      return ["feed", source.kind] as const;
+  }
 }
 
 /** Fetches one page of a feed. */
@@ -36,14 +58,31 @@ export async function fetchFeedPage(
   cursor: FeedCursor,
   limit = PAGE_SIZE,
 ): Promise<FeedPage> {
-  const vars = { ...cursor, limit };
-  const data =
-    source.kind === "home"
-      ? await fetchFromServer(homeFeedRef(dataConnect, vars))
-      : source.kind === "explore"
-        ? await fetchFromServer(globalFeedRef(dataConnect, vars))
-        : await fetchFromServer(authorFeedRef(dataConnect, { ...vars, uid: source.uid }));
-  return feedPage(data._select, limit);
+  const vars = { beforeTime: cursor.beforeTime, beforeId: cursor.beforeId, limit };
+  switch (source.kind) {
+    case "home":
+      return feedPage((await fetchFromServer(homeFeedRef(dataConnect, vars)))._select, limit);
+    case "explore":
+      return feedPage((await fetchFromServer(globalFeedRef(dataConnect, vars)))._select, limit);
+    case "author":
+      return feedPage(
+        (await fetchFromServer(authorFeedRef(dataConnect, { ...vars, uid: source.uid })))._select,
+        limit,
+      );
+    case "tag":
+      return feedPage(
+        (await fetchFromServer(hashtagFeedRef(dataConnect, { ...vars, tag: source.tag })))._select,
+        limit,
+      );
+    case "search": {
+      // Ranked, so the cursor carries the rank too (SearchPosts pages by (rank, createdAt, id)).
+      const beforeRank = cursor.beforeRank ?? FIRST_SEARCH_PAGE.posts.beforeRank;
+      const data = await fetchFromServer(
+        searchPostsRef(dataConnect, { ...vars, beforeRank, query: source.query }),
+      );
+      return searchPostsPage(data._select ?? [], limit);
+    }
+  }
 }
 
 /** A feed as an infinite list: its items so far, and how to load the next page. */
@@ -77,6 +116,8 @@ export function useNewerPosts(
 ): boolean {
   const queryClient = useQueryClient();
   const live = source.kind === "home";
+  // Search results are ordered by relevance: a newer match is not "above" the first one shown.
+  const polled = source.kind !== "home" && source.kind !== "search";
   const [liveNewest, setLiveNewest] = useState<FeedItem | null>(null);
   useLiveQuery(
     "feed:home",
@@ -88,13 +129,13 @@ export function useNewerPosts(
     },
     live && newestShown !== undefined,
   );
-  const polled = useQuery({
+  const newestPolled = useQuery({
     queryKey: [...feedKey(source), "newest"],
     queryFn: async () => (await fetchFeedPage(source, FIRST_PAGE, 1)).items[0] ?? null,
     refetchInterval: intervalMs,
-    enabled: !live && newestShown !== undefined,
+    enabled: polled && newestShown !== undefined,
   });
-  const newest = live ? liveNewest : polled.data;
+  const newest = live ? liveNewest : polled ? newestPolled.data : null;
   return !!newest && newestShown !== undefined && isNewer(newest, newestShown);
 }
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { foldText, hashtagKey, splitSocialText, tagPath } from "./tags.ts";
 
-const tagsIn = (text: string) =>
-  splitSocialText(text).flatMap((p) => (p.kind === "hashtag" ? [p.tag] : []));
+const tagsIn = (text: string) => splitSocialText(text).flatMap((p) => (p.kind === "hashtag" ? [p.tag] : []));
 const mentionsIn = (text: string) =>
   splitSocialText(text).flatMap((p) => (p.kind === "mention" ? [p.username] : []));
 
@@ -44,7 +43,7 @@ describe("splitSocialText", () => {
   });
 
   it("does not take an email address for a mention, nor handles of the wrong length", () => {
-    expect(mentionsIn("ann@example.com @ab @abc @" + "x".repeat(31))).toEqual(["abc"]);
+    expect(mentionsIn(`ann@example.com @ab @abc @${"x".repeat(31)}`)).toEqual(["abc"]);
   });
 
   it("answers one text piece for text without tags or mentions", () => {

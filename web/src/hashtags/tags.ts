@@ -42,7 +42,12 @@ const FOLDED_TAG = new RegExp(`^[${TAG_CHAR}]{1,64}$`);
 
 /** The key of a tag's page: what was typed, with or without "#", folded ("#Café" → "cafe"); null if not a tag. */
 export function hashtagKey(tag: string): string | null {
-  const key = foldText(tag.trim().replace(/^[#\uff03\ufe5f]/, "").trim());
+  const key = foldText(
+    tag
+      .trim()
+      .replace(/^[#\uff03\ufe5f]/, "")
+      .trim(),
+  );
   return FOLDED_TAG.test(key) && /[^0-9_]/.test(key) ? key : null;
 }
 
@@ -70,11 +75,16 @@ export function splitSocialText(text: string): TextPiece[] {
   const found: { start: number; end: number; piece: TextPiece }[] = [];
   for (const m of text.matchAll(HASHTAG)) {
     const tag = hashtagKey(m[1] ?? "");
-    if (tag) found.push({ start: m.index, end: m.index + m[0].length, piece: { kind: "hashtag", text: m[0], tag } });
+    if (tag)
+      found.push({ start: m.index, end: m.index + m[0].length, piece: { kind: "hashtag", text: m[0], tag } });
   }
   for (const m of text.matchAll(MENTION)) {
     const username = (m[1] ?? "").toLowerCase();
-    found.push({ start: m.index, end: m.index + m[0].length, piece: { kind: "mention", text: m[0], username } });
+    found.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      piece: { kind: "mention", text: m[0], username },
+    });
   }
   found.sort((a, b) => a.start - b.start);
   const pieces: TextPiece[] = [];

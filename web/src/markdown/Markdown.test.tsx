@@ -1,6 +1,6 @@
 import { cleanup, render } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
 import { MemoryRouter } from "react-router";
+import { afterEach, describe, expect, it } from "vitest";
 import { isAppLink, Markdown, safeUrl } from "./Markdown.tsx";
 
 afterEach(cleanup);
@@ -119,7 +119,8 @@ describe("hashtags and mentions", () => {
     const links = [...post.querySelectorAll("a")];
     expect(links.map((a) => a.getAttribute("href"))).toEqual(["/tag/tag", "/u/ada"]);
     // The router's Link may add data-discover; nothing the post typed becomes an attribute.
-    for (const link of links) expect(link.getAttributeNames().filter((n) => n !== "data-discover")).toEqual(["href"]);
+    for (const link of links)
+      expect(link.getAttributeNames().filter((n) => n !== "data-discover")).toEqual(["href"]);
     expect(post.querySelector("[onerror], [onmouseover]")).toBeNull();
     expect(post.textContent).toContain('onerror="window.__pwned=1"');
   });
@@ -138,7 +139,14 @@ describe("isAppLink", () => {
   it("accepts only one-segment tag and profile paths", () => {
     expect(isAppLink("/tag/rust")).toBe(true);
     expect(isAppLink("/u/ada")).toBe(true);
-    for (const href of ["//evil.test/u/ada", "/tag/a/b", "/u/", "/tag/x?y", "https://a.test/u/ada", "/u/a\\b"]) {
+    for (const href of [
+      "//evil.test/u/ada",
+      "/tag/a/b",
+      "/u/",
+      "/tag/x?y",
+      "https://a.test/u/ada",
+      "/u/a\\b",
+    ]) {
       expect(isAppLink(href), href).toBe(false);
     }
   });

@@ -6,6 +6,7 @@ import { useUpdateMyProfile } from "@rookery/dataconnect/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
+import { RESERVED_USERNAMES } from "../../../functions/src/usernames/rules.ts";
 import type { Me } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
 import { dataConnect } from "../firebase/client.ts";
@@ -14,10 +15,14 @@ import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
 import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts";
 
-/** Why `username` is not acceptable, or null when it is. */
+/**
+ * Why `username` is not acceptable, or null when it is: the server's rules (functions' usernames/rules.ts,
+ * which UpdateMyProfile's checks and the database match), said before asking it.
+ */
 export function usernameProblem(username: string): string | null {
   if (username.length < 3 || username.length > 30) return "A username has 3 to 30 characters.";
   if (!/^[a-z0-9_]+$/i.test(username)) return "Use only letters, digits and underscores.";
+  if (RESERVED_USERNAMES.includes(username.toLowerCase())) return "That username is reserved.";
   return null;
 }
 

@@ -2,6 +2,7 @@
 // one's own profile, and their posts.
 
 import {
+  cancelFollowRequest,
   follow,
   type GetProfileData,
   getProfileRef,
@@ -89,14 +90,19 @@ export function ProfilePage() {
           <Avatar name={user.displayName} uid={user.uid} url={user.avatarUrl} size={88} />
           <div className="profile-buttons">
             {mine ? (
-              <button
-                type="button"
-                className="button"
-                aria-expanded={editing}
-                onClick={() => setEditing((e) => !e)}
-              >
-                Edit profile
-              </button>
+              <>
+                <Link to="/settings" className="button">
+                  Settings
+                </Link>
+                <button
+                  type="button"
+                  className="button"
+                  aria-expanded={editing}
+                  onClick={() => setEditing((e) => !e)}
+                >
+                  Edit profile
+                </button>
+              </>
             ) : (
               <>
                 <RelationshipMenu uid={user.uid} data={profile.data} />
@@ -147,9 +153,18 @@ export function ProfilePage() {
   );
 }
 
+/** Where the viewer stands with an account: following it, asked to follow it (private), or neither. */
+type FollowState = "following" | "requested" | "none";
+
+function followStateOf(data: GetProfileData): FollowState {
+  return data.following ? "following" : data.requested ? "requested" : "none";
+}
+
 /**
- * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal.
- * `knownFollowing` skips the profile lookup where the list already says (suggestions are unfollowed).
+ * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal. A
+ * private account's Follow is a request: the button says "Requested", and pressing it again withdraws
+ * the request. `knownFollowing` skips the profile lookup where the list already says (suggestions are
+ * unfollowed).
  */
 export function FollowButton(props: {
   uid: string;
@@ -163,53 +178,82 @@ export function FollowButton(props: {
   const refreshMe = useRefreshMe();
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
-  const [local, setLocal] = useState(props.knownFollowing);
-  const following = profile.data ? !!profile.data.following : !!local;
-  const send = () => (following ? unfollow(dataConnect, { uid }) : follow(dataConnect, { uid }));
+  const [local, setLocal] = useState<FollowState>(props.knownFollowing ? "following" : "none");
+  const state = profile.data ? followStateOf(profile.data) : local;
+  const isPrivate = !!profile.data?.user?.isPrivate;
+  /** Asks the server; answers the state it is in afterwards. */
+  const send = async (): Promise<FollowState> => {
+    if (state === "following") return unfollow(dataConnect, { uid }).then(() => "none");
+    if (state === "requested") return cancelFollowRequest(dataConnect, { targetUid: uid }).then(() => "none");
+    const { data } = await follow(dataConnect, { uid });
+    return data.requested ? "requested" : "following";
+  };
   async function toggle() {
     if (busy) return;
     setBusy(true);
     try {
       if (profile.data) {
-        await runOptimistic<GetProfileData, unknown>(queryClient, {
-          key: profileQuery(uid).queryKey,
-          apply: (p) => ({
+        // The expected outcome at once; the server's answer (a request, for a private account) settles it.
+        const expected: FollowState = state !== "none" ? "none" : isPrivate ? "requested" : "following";
+        const withState = (p: GetProfileData, next: FollowState): GetProfileData => {
+          const delta = (next === "following" ? 1 : 0) - (p.following ? 1 : 0);
+          const now = { createdAt: new Date().toISOString() };
+          return {
             ...p,
-            following: following ? undefined : { createdAt: new Date().toISOString() },
-            user: p.user && {
-              ...p.user,
-              followerCount: Math.max(0, p.user.followerCount + (following ? -1 : 1)),
-            },
-          }),
+            following: next === "following" ? (p.following ?? now) : undefined,
+            requested: next === "requested" ? (p.requested ?? now) : undefined,
+            user: p.user && { ...p.user, followerCount: Math.max(0, p.user.followerCount + delta) },
+          };
+        };
+        await runOptimistic<GetProfileData, FollowState>(queryClient, {
+          key: profileQuery(uid).queryKey,
+          apply: (p) => withState(p, expected),
           send,
+          settle: (p, next) => withState(p, next),
         });
       } else {
-        setLocal(!following);
-        await send().catch((error: unknown) => {
-          setLocal(following);
-          throw error;
-        });
+        setLocal(state === "none" ? "following" : "none");
+        setLocal(
+          await send().catch((error: unknown) => {
+            setLocal(state);
+            throw error;
+          }),
+        );
       }
       refreshMe();
       void queryClient.invalidateQueries({ queryKey: ["feed", "home"] });
       void queryClient.invalidateQueries({ queryKey: profileQuery(uid).queryKey });
     } catch (error) {
-      toasts.error(`Couldn't ${following ? "unfollow" : "follow"} ${name}. ${describeError(error)}`);
+      const what =
+        state === "following"
+          ? "unfollow"
+          : state === "requested"
+            ? "withdraw the request to follow"
+            : "follow";
+      toasts.error(`Couldn't ${what} ${name}. ${describeError(error)}`);
     } finally {
       setBusy(false);
     }
   }
+  const text = state === "following" ? "Unfollow" : state === "requested" ? "Requested" : "Follow";
+  const action =
+    state === "following"
+      ? `Unfollow ${name}`
+      : state === "requested"
+        ? `Withdraw the request to follow ${name}`
+        : `Follow ${name}`;
   return (
     <button
       type="button"
-      className={`button ${following ? "" : "primary"}${props.compact ? " small" : ""}`}
+      className={`button ${state === "none" ? "primary" : ""}${props.compact ? " small" : ""}`}
       // In lists, each button names its person; the profile's own button is just "Follow".
-      aria-label={props.compact ? `${following ? "Unfollow" : "Follow"} ${name}` : undefined}
+      aria-label={props.compact ? action : undefined}
+      title={state === "requested" ? "Waiting for their approval. Press to withdraw the request." : undefined}
       aria-busy={busy}
       disabled={props.knownFollowing === undefined && !profile.data}
       onClick={toggle}
     >
-      {following ? "Unfollow" : "Follow"}
+      {text}
     </button>
   );
 }
