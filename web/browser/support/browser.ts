@@ -132,3 +132,47 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/** The signed-in account's current ID token, from the page's Auth storage. */
+async function idTokenOf(page: Page): Promise<string> {
+  const token = await page.evaluate(
+    () =>
+      new Promise<string | null>((resolve, reject) => {
+        const open = indexedDB.open("firebaseLocalStorageDb");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result
+            .transaction("firebaseLocalStorage", "readonly")
+            .objectStore("firebaseLocalStorage")
+            .getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () =>
+            resolve(
+              (all.result as { value?: { stsTokenManager?: { accessToken?: string } } }[]).find(
+                (r) => r.value?.stsTokenManager?.accessToken,
+              )?.value?.stsTokenManager?.accessToken ?? null,
+            );
+        };
+      }),
+  );
+  if (!token) throw new Error("no signed-in account in the page's Auth storage");
+  return token;
+}
+
+/**
+ * Runs a connector mutation as the page's signed-in account, over HTTP as the SDK does: for what the app
+ * has no button for (a followers-only post). Fails with the server's answer when it refuses.
+ */
+export async function mutateAs(page: Page, operationName: string, variables: Record<string, unknown>) {
+  const url = `${inject("stack").dataConnectUrl}/v1/projects/demo-rookery/locations/us-central1/services/rookery/connectors/social:executeMutation`;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-firebase-auth-token": await idTokenOf(page) },
+    body: JSON.stringify({ operationName, variables }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (!response.ok || body.errors?.length) {
+    throw new Error(`${operationName}: ${response.status} ${JSON.stringify(body).slice(0, 400)}`);
+  }
+  return body.data;
+}

@@ -110,15 +110,20 @@ function PrivacySection({ me }: { me: Me }) {
   const refresh = useRefreshProfile();
   const toasts = useToasts();
   const [error, setError] = useState<string | null>(null);
+  // The switch moves at once; it goes back if the server refuses.
+  const [asked, setAsked] = useState<boolean | null>(null);
 
   async function toggle(isPrivate: boolean) {
     setError(null);
+    setAsked(isPrivate);
     try {
       await update.mutateAsync({ isPrivate });
       await refresh();
       toasts.info(isPrivate ? "Your account is private now." : "Your account is public now.");
     } catch (e) {
       setError(describeError(e));
+    } finally {
+      setAsked(null);
     }
   }
 
@@ -129,7 +134,7 @@ function PrivacySection({ me }: { me: Me }) {
         <input
           id="settings-private"
           type="checkbox"
-          checked={me.isPrivate}
+          checked={asked ?? me.isPrivate}
           disabled={update.isPending}
           aria-describedby="settings-private-hint"
           onChange={(e) => toggle(e.target.checked)}
