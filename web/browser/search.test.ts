@@ -140,3 +140,26 @@ async function usernameOf(page: Page): Promise<string> {
     .toMatch(/^[a-z0-9_]{3,30}$/);
   return decodeURIComponent(new URL(page.url()).pathname.slice(3));
 }
+
+describe("on a phone", () => {
+  it("opens search from the navigation, with its own box, nothing wider than the screen", async () => {
+    const phone = await (await newContext(browser, { width: 390, height: 844 })).newPage();
+    await signUp(phone, "Pat Phone");
+    await expect(phone.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      390,
+    );
+    await phone.getByRole("navigation").getByRole("link", { name: "Search" }).click();
+    await phone.getByRole("heading", { level: 1, name: "Search" }).waitFor();
+    await search(phone, "zoë");
+    await phone.getByRole("tab", { name: "People" }).click();
+    await phone
+      .getByRole("list", { name: "People matching zoë" })
+      .getByRole("link", { name: "Zoë Ångström" })
+      .waitFor();
+    await expect(phone.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      390,
+    );
+    await screenshot(phone, "phone-search");
+    await phone.context().close();
+  });
+});

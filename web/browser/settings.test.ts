@@ -84,6 +84,7 @@ describe("private account", () => {
     await vic.getByRole("button", { name: "Follow", exact: true }).click();
     await vic.getByRole("button", { name: "Requested" }).waitFor();
     await vic.getByText("0 followers").waitFor();
+    await vic.getByText("You asked to follow them").waitFor();
     // Still a request after a reload (the server holds it), not a follow.
     await vic.reload();
     await vic.getByRole("button", { name: "Requested" }).waitFor();
@@ -97,6 +98,11 @@ describe("private account", () => {
     await vic.reload();
     await vic.getByRole("button", { name: "Unfollow" }).waitFor();
     await vic.getByText("1 followers").waitFor();
+    await vic
+      .getByRole("feed", { name: "Posts by Uma Settings" })
+      .or(vic.getByText("No posts yet"))
+      .first()
+      .waitFor();
   });
 });
 

@@ -138,6 +138,12 @@ export function ProfilePage() {
       <h2 className="section-title">Posts</h2>
       {blocking ? (
         <Empty title="You blocked this account">You won't see their posts, and they can't follow you.</Empty>
+      ) : user.isPrivate && !mine && !profile.data.following ? (
+        <Empty title="This account is private">
+          {profile.data.requested
+            ? "You asked to follow them: their posts show here once they approve."
+            : "Follow them to ask to see their posts."}
+        </Empty>
       ) : (
         <Feed
           source={{ kind: "author", uid: user.uid }}

@@ -142,8 +142,8 @@ function PrivacySection({ me }: { me: Me }) {
         <label htmlFor="settings-private">Private account</label>
       </div>
       <p id="settings-private-hint" className="hint">
-        Only the followers you approve see your followers-only posts and your lists; following you becomes a
-        request. Making the account public again approves every pending request.
+        Only followers you approve see your posts and your follower and following lists; following you becomes
+        a request you approve or decline here. Making the account public again approves every pending request.
       </p>
       <FormError message={error} />
       {me.isPrivate ? <FollowRequests /> : null}
