@@ -100,11 +100,13 @@ function plainFields({ fields = {} }: FirestoreDocument): Record<string, unknown
   return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, Object.values(value)[0]]));
 }
 
-/** The signed-in account's uid, from the page's Auth storage (IndexedDB, where the web SDK keeps it). */
-export async function uidOf(page: Page): Promise<string> {
-  const uid = await page.evaluate(
+/** The signed-in user as the web SDK keeps it in the page's Auth storage (IndexedDB), or null. */
+async function storedUser(
+  page: Page,
+): Promise<{ uid?: string; stsTokenManager?: { accessToken?: string } } | null> {
+  return page.evaluate(
     () =>
-      new Promise<string | null>((resolve, reject) => {
+      new Promise<{ uid?: string; stsTokenManager?: { accessToken?: string } } | null>((resolve, reject) => {
         const open = indexedDB.open("firebaseLocalStorageDb");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -114,12 +116,15 @@ export async function uidOf(page: Page): Promise<string> {
           const all = store.getAll();
           all.onerror = () => reject(all.error);
           all.onsuccess = () =>
-            resolve(
-              (all.result as { value?: { uid?: string } }[]).find((r) => r.value?.uid)?.value?.uid ?? null,
-            );
+            resolve((all.result as { value?: { uid?: string } }[]).find((r) => r.value?.uid)?.value ?? null);
         };
       }),
   );
+}
+
+/** The signed-in account's uid, from the page's Auth storage (IndexedDB, where the web SDK keeps it). */
+export async function uidOf(page: Page): Promise<string> {
+  const uid = (await storedUser(page))?.uid;
   if (!uid) throw new Error("no signed-in account in the page's Auth storage");
   return uid;
 }
@@ -135,26 +140,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** The signed-in account's current ID token, from the page's Auth storage. */
 async function idTokenOf(page: Page): Promise<string> {
-  const token = await page.evaluate(
-    () =>
-      new Promise<string | null>((resolve, reject) => {
-        const open = indexedDB.open("firebaseLocalStorageDb");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result
-            .transaction("firebaseLocalStorage", "readonly")
-            .objectStore("firebaseLocalStorage")
-            .getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = () =>
-            resolve(
-              (all.result as { value?: { stsTokenManager?: { accessToken?: string } } }[]).find(
-                (r) => r.value?.stsTokenManager?.accessToken,
-              )?.value?.stsTokenManager?.accessToken ?? null,
-            );
-        };
-      }),
-  );
+  const token = (await storedUser(page))?.stsTokenManager?.accessToken;
   if (!token) throw new Error("no signed-in account in the page's Auth storage");
   return token;
 }

@@ -26,6 +26,13 @@ export function usernameProblem(username: string): string | null {
   return null;
 }
 
+/** What to say when the server refused a username change. */
+export function usernameRefusal(error: unknown): string {
+  const message = describeError(error);
+  // "that username is taken" (UpdateMyProfile's check), or the unique index if a rename races it.
+  return /taken|already|unique|duplicate/i.test(message) ? "That username is taken." : message;
+}
+
 /** Why `url` is not acceptable as a picture address, or null when it is (empty: no picture). */
 export function pictureProblem(url: string): string | null {
   if (!url) return null;
@@ -83,9 +90,7 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         avatarUrl: avatarUrl || null,
       });
     } catch (e) {
-      const message = describeError(e);
-      // "that username is taken" (UpdateMyProfile's @check), or the unique index if a rename races it.
-      return setError(/taken|already|unique|duplicate/i.test(message) ? "That username is taken." : message);
+      return setError(usernameRefusal(e));
     }
     try {
       await writeProfileDocument(me.uid, { displayName, bio, avatarUrl });

@@ -8,7 +8,7 @@ import { Link, useNavigate } from "react-router";
 import { type Me, useMe, useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
 import { auth, dataConnect } from "../firebase/client.ts";
-import { usernameProblem } from "../profile/EditProfileForm.tsx";
+import { usernameProblem, usernameRefusal } from "../profile/EditProfileForm.tsx";
 import { profilePath, remember } from "../profile/handles.ts";
 import { FormError } from "../ui/FormError.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
@@ -63,9 +63,7 @@ function UsernameSection({ me }: { me: Me }) {
     try {
       await update.mutateAsync({ username });
     } catch (e) {
-      const message = describeError(e);
-      // "that username is taken" (UpdateMyProfile's check), or the unique index if a rename races it.
-      return setError(/taken|already|unique|duplicate/i.test(message) ? "That username is taken." : message);
+      return setError(usernameRefusal(e));
     }
     remember(username, me.uid);
     await refresh();
