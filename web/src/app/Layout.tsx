@@ -6,6 +6,7 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { useMe } from "../auth/session.tsx";
 import { auth } from "../firebase/client.ts";
 import { loadFirestore } from "../firebase/firestore.ts";
+import { UnreadBadge } from "../notifications/UnreadBadge.tsx";
 import { WhoToFollow } from "../people/WhoToFollow.tsx";
 import { profilePath } from "../profile/handles.ts";
 import { Logo } from "../ui/Logo.tsx";
@@ -78,6 +79,7 @@ export function Layout() {
                     />
                   </svg>
                   <span className="nav-label">{name}</span>
+                  {name === "Notifications" ? <UnreadBadge /> : null}
                 </NavLink>
               </li>
             ))}

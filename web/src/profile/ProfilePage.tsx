@@ -2,6 +2,7 @@
 // one's own profile, and their posts.
 
 import {
+  cancelFollowRequest,
   follow,
   type GetProfileData,
   getProfileRef,
@@ -23,6 +24,7 @@ import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { EditProfileForm } from "./EditProfileForm.tsx";
 import { profilePath, remember, resolveHandle } from "./handles.ts";
+import { nextRelation, type Relation, relationOf, withRelation } from "./relation.ts";
 
 /** The query options of a profile (GetProfile), shared with the follow buttons elsewhere. */
 export function profileQuery(uid: string) {
@@ -148,8 +150,10 @@ export function ProfilePage() {
 }
 
 /**
- * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal.
- * `knownFollowing` skips the profile lookup where the list already says (suggestions are unfollowed).
+ * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal. A
+ * private account is asked instead: the button says "Requested" until the owner answers, and cancels the
+ * request when pressed. `knownFollowing` skips the profile lookup where the list already says
+ * (suggestions are unfollowed).
  */
 export function FollowButton(props: {
   uid: string;
@@ -163,53 +167,65 @@ export function FollowButton(props: {
   const refreshMe = useRefreshMe();
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
-  const [local, setLocal] = useState(props.knownFollowing);
-  const following = profile.data ? !!profile.data.following : !!local;
-  const send = () => (following ? unfollow(dataConnect, { uid }) : follow(dataConnect, { uid }));
+  const [local, setLocal] = useState<Relation>(props.knownFollowing ? "following" : "none");
+  const relation = profile.data ? relationOf(profile.data) : local;
+  // Following a private account asks it; the server's answer says which happened (it may have switched).
+  const askOnly = !!profile.data?.user?.isPrivate;
+  const send = async (): Promise<Relation> => {
+    if (relation === "following") return unfollow(dataConnect, { uid }).then(() => "none");
+    if (relation === "requested")
+      return cancelFollowRequest(dataConnect, { targetUid: uid }).then(() => "none");
+    const { data } = await follow(dataConnect, { uid });
+    return data.requested ? "requested" : "following";
+  };
   async function toggle() {
     if (busy) return;
     setBusy(true);
+    const planned = nextRelation(relation, askOnly);
     try {
       if (profile.data) {
-        await runOptimistic<GetProfileData, unknown>(queryClient, {
+        await runOptimistic<GetProfileData, Relation>(queryClient, {
           key: profileQuery(uid).queryKey,
-          apply: (p) => ({
-            ...p,
-            following: following ? undefined : { createdAt: new Date().toISOString() },
-            user: p.user && {
-              ...p.user,
-              followerCount: Math.max(0, p.user.followerCount + (following ? -1 : 1)),
-            },
-          }),
+          apply: (p) => withRelation(p, relation, planned),
           send,
+          settle: (p, outcome) => (outcome === planned ? p : withRelation(p, planned, outcome)),
         });
       } else {
-        setLocal(!following);
-        await send().catch((error: unknown) => {
-          setLocal(following);
-          throw error;
-        });
+        setLocal(planned);
+        setLocal(
+          await send().catch((error: unknown) => {
+            setLocal(relation);
+            throw error;
+          }),
+        );
       }
       refreshMe();
       void queryClient.invalidateQueries({ queryKey: ["feed", "home"] });
       void queryClient.invalidateQueries({ queryKey: profileQuery(uid).queryKey });
     } catch (error) {
-      toasts.error(`Couldn't ${following ? "unfollow" : "follow"} ${name}. ${describeError(error)}`);
+      const what = { following: "unfollow", requested: "cancel your request to follow", none: "follow" };
+      toasts.error(`Couldn't ${what[relation]} ${name}. ${describeError(error)}`);
     } finally {
       setBusy(false);
     }
   }
+  const label = { following: "Unfollow", requested: "Requested", none: "Follow" }[relation];
   return (
     <button
       type="button"
-      className={`button ${following ? "" : "primary"}${props.compact ? " small" : ""}`}
+      className={`button ${relation === "none" ? "primary" : ""}${props.compact ? " small" : ""}`}
       // In lists, each button names its person; the profile's own button is just "Follow".
-      aria-label={props.compact ? `${following ? "Unfollow" : "Follow"} ${name}` : undefined}
+      aria-label={props.compact ? `${label} ${name}` : undefined}
+      // "Requested" is a pressed toggle: pressing it again withdraws the request.
+      aria-pressed={relation === "requested" ? true : undefined}
+      title={
+        relation === "requested" ? `Waiting for ${name} to approve; press to cancel the request` : undefined
+      }
       aria-busy={busy}
       disabled={props.knownFollowing === undefined && !profile.data}
       onClick={toggle}
     >
-      {following ? "Unfollow" : "Follow"}
+      {label}
     </button>
   );
 }
