@@ -15,6 +15,9 @@ async function loadNotifications() {
   return { ...firestore, client };
 }
 
+/** How long an empty list from this device's cache waits for the server's before it is shown. */
+const CACHE_PATIENCE_MS = 2500;
+
 /** A group as the screen shows it. */
 export interface NotificationItem {
   id: string;
@@ -32,7 +35,7 @@ export interface NotificationsState {
   unread: number;
   /** Whether the counter document exists ("mark all read" updates it, so needs it). */
   hasCounter: boolean;
-  /** True while what is shown comes from this device only (offline, or Firestore unreachable). */
+  /** True while what is shown comes from this device only, for a while now (offline, or unreachable). */
   fromCache: boolean;
   error?: unknown;
 }
@@ -54,11 +57,20 @@ export function useNotifications(uid: string): NotificationsState {
     let counter: NotificationCounter | undefined;
     let groupsFromCache = true;
     let hasCounter = false;
+    // A new device's cache is empty: its first answer ("nothing") is not shown as the truth until the
+    // server had a moment to answer; after that the cache is what there is (offline).
+    let patient = true;
+    let show = () => {};
+    const patience = setTimeout(() => {
+      patient = false;
+      show();
+    }, CACHE_PATIENCE_MS);
     void loadNotifications().then(
       ({ db, sdk, client }) => {
         if (cancelled) return;
-        const show = () => {
+        show = () => {
           if (!groups) return;
+          if (groupsFromCache && patient && groups.length === 0) return;
           setState({
             status: "ready",
             items: groups.map(({ id, group }) => ({
@@ -69,7 +81,7 @@ export function useNotifications(uid: string): NotificationsState {
             })),
             unread: counter?.unread ?? 0,
             hasCounter,
-            fromCache: groupsFromCache,
+            fromCache: groupsFromCache && !patient,
           });
         };
         const failed = (error: unknown) => setState((s) => ({ ...s, status: "error", error }));
@@ -108,6 +120,7 @@ export function useNotifications(uid: string): NotificationsState {
     );
     return () => {
       cancelled = true;
+      clearTimeout(patience);
       stop();
     };
   }, [uid]);

@@ -77,7 +77,8 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         username: username || me.username || null,
         bio: bio || null,
         avatarUrl: avatarUrl || null,
-        isPrivate,
+        // Only a real switch: it re-checks who may see every notification about this account's posts.
+        ...(isPrivate !== me.isPrivate ? { isPrivate } : {}),
       });
     } catch (e) {
       const message = describeError(e);
