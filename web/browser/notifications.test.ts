@@ -94,7 +94,7 @@ describe("the notifications screen", () => {
         .getByRole("link", { name: /^Notifications 2 unread$/ })
         .count(),
     ).resolves.toBe(1);
-    await expect(nav(ann).locator(".nav-count").innerText()).resolves.toBe("2");
+    await expect(nav(ann).locator(".nav-count [aria-hidden=true]").innerText()).resolves.toBe("2");
     // Each unread item says so to a screen reader, and its link is what a keyboard reaches.
     await expect(
       item(ann, "liked your post")
