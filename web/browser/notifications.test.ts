@@ -119,6 +119,18 @@ describe("the notifications screen", () => {
     await expect(item(ann, "followed you").getByRole("link").getAttribute("href")).resolves.toMatch(/^\/u\//);
   });
 
+  it("shows the badge on the icon where the navigation has icons only (a phone)", async () => {
+    await ann.setViewportSize({ width: 390, height: 844 });
+    const badge = nav(ann).locator(".nav-count");
+    await expect(badge.isVisible()).resolves.toBe(true);
+    const [link, count] = await Promise.all([notificationsLink(ann).boundingBox(), badge.boundingBox()]);
+    expect(count!.x + count!.width).toBeLessThanOrEqual(link!.x + link!.width + 1);
+    expect(count!.y).toBeGreaterThanOrEqual(link!.y - 1);
+    await expect(linkName(ann)).resolves.toBe("Notifications 1 unread");
+    await screenshot(ann, "phone-notifications");
+    await ann.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it("marks everything read: the badge goes, and a new like brings it back", async () => {
     await ann.getByRole("button", { name: "Mark all as read" }).click();
     await expect.poll(() => linkName(ann)).toBe("Notifications");

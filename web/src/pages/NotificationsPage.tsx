@@ -82,11 +82,38 @@ export function NotificationsPage() {
   );
 }
 
+/** What happened, at a glance (the words say it too). */
+const KIND_ICONS: Record<NotificationItem["group"]["kind"], string> = {
+  like: "M12 20s-7-4.5-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.5-7 10-7 10z",
+  repost: "M5 10V8a2 2 0 0 1 2-2h11l-3-3M19 14v2a2 2 0 0 1-2 2H6l3 3",
+  quote: "M6 7h5v5c0 3-2 5-5 6M13 7h5v5c0 3-2 5-5 6",
+  reply: "M4 5h16v11H9l-5 4z",
+  comment: "M4 5h16v11H9l-5 4zM8 9h8M8 12h5",
+  mention: "M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0v1.5a2.5 2.5 0 0 0 5 0V12a9 9 0 1 0-3.5 7.1",
+  follow: "M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21a7 7 0 0 1 14 0M19 8v6M16 11h6",
+  follow_request: "M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21a7 7 0 0 1 14 0M17 10h5M17 13h5",
+};
+
 function NotificationRow(props: { item: NotificationItem; href: string; onOpen: () => void }) {
   const { group, unread, text } = props.item;
   return (
     <li className={`notification${unread ? " unread" : ""}`}>
-      <span className={`notification-icon kind-${group.kind}`} aria-hidden="true" />
+      <svg
+        className={`notification-icon kind-${group.kind}`}
+        viewBox="0 0 24 24"
+        width="26"
+        height="26"
+        aria-hidden="true"
+        focusable="false"
+      >
+        <path
+          d={KIND_ICONS[group.kind]}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinejoin="round"
+        />
+      </svg>
       <div className="notification-main">
         <div className="notification-avatars" aria-hidden="true">
           {group.actors.map((actor) => (
