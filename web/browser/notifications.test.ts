@@ -198,6 +198,7 @@ describe("follow requests to a private account", () => {
     await ann.goto(`/u/${annUid}`);
     await ann.getByRole("button", { name: "Edit profile" }).click();
     await ann.getByRole("checkbox", { name: "Private account" }).check();
+    await screenshot(ann, "edit-profile-private");
     await ann.getByRole("button", { name: "Save" }).click();
     await ann.getByText("Private", { exact: true }).waitFor();
 
@@ -210,6 +211,7 @@ describe("follow requests to a private account", () => {
     await cy.reload();
     await cy.getByRole("button", { name: "Requested", exact: true }).waitFor();
     await cy.getByText("1 followers").waitFor(); // Bob only: a request is not a follow
+    await screenshot(cy, "profile-requested");
   });
 
   it("cancels a request when Requested is pressed", async () => {
