@@ -211,6 +211,7 @@ describe("follow requests to a private account", () => {
     await cy.reload();
     await cy.getByRole("button", { name: "Requested", exact: true }).waitFor();
     await cy.getByText("1 followers").waitFor(); // Bob only: a request is not a follow
+    await cy.getByText("Once Ann Notified approves your request, their posts show up here.").waitFor();
     await screenshot(cy, "profile-requested");
   });
 
@@ -244,6 +245,11 @@ describe("follow requests to a private account", () => {
     await cy.reload();
     await cy.getByRole("button", { name: "Unfollow", exact: true }).waitFor();
     await cy.getByText("2 followers").waitFor();
+    // An approved follower sees the private account's posts.
+    await cy
+      .getByRole("feed", { name: "Posts by Ann Notified" })
+      .getByText("Ann's post, for liking")
+      .waitFor();
     // The request notification is gone with the request.
     await notificationsLink(ann).click();
     await item(ann, "followed you").waitFor();

@@ -139,9 +139,18 @@ export function ProfilePage() {
           source={{ kind: "author", uid: user.uid }}
           label={`Posts by ${user.displayName}`}
           empty={
-            <Empty title="No posts yet">
-              {mine ? "Your posts will show up here." : "Nothing posted so far."}
-            </Empty>
+            // A private account's posts reach only its approved followers (the server leaves them out).
+            user.isPrivate && !mine && !profile.data.following && user.postCount > 0 ? (
+              <Empty title="This account is private">
+                {profile.data.requested
+                  ? `Once ${user.displayName} approves your request, their posts show up here.`
+                  : `Follow ${user.displayName} to ask to see their posts.`}
+              </Empty>
+            ) : (
+              <Empty title="No posts yet">
+                {mine ? "Your posts will show up here." : "Nothing posted so far."}
+              </Empty>
+            )
           }
         />
       )}
