@@ -37,17 +37,20 @@ export interface NotificationsState {
   hasCounter: boolean;
   /** True while what is shown comes from this device only, for a while now (offline, or unreachable). */
   fromCache: boolean;
+  /** Whether there may be older groups than the `max` listened to. */
+  more: boolean;
   error?: unknown;
 }
 
-/** The signed-in person's notification groups (newest activity first) and unread count, live. */
-export function useNotifications(uid: string): NotificationsState {
+/** The signed-in person's newest `max` notification groups (newest activity first) and unread count, live. */
+export function useNotifications(uid: string, max = 50): NotificationsState {
   const [state, setState] = useState<NotificationsState>({
     status: "loading",
     items: [],
     unread: 0,
     hasCounter: false,
     fromCache: true,
+    more: false,
   });
   useEffect(() => {
     let stop = () => {};
@@ -56,6 +59,7 @@ export function useNotifications(uid: string): NotificationsState {
     let groups: { id: string; group: NotificationGroup }[] | undefined;
     let counter: NotificationCounter | undefined;
     let groupsFromCache = true;
+    let full = false;
     let hasCounter = false;
     // A new device's cache is empty: its first answer ("nothing") is not shown as the truth until the
     // server had a moment to answer; after that the cache is what there is (offline).
@@ -82,11 +86,12 @@ export function useNotifications(uid: string): NotificationsState {
             unread: counter?.unread ?? 0,
             hasCounter,
             fromCache: groupsFromCache && !patient,
+            more: full,
           });
         };
         const failed = (error: unknown) => setState((s) => ({ ...s, status: "error", error }));
         const stopGroups = sdk.onSnapshot(
-          client.notificationsQuery(db, uid),
+          client.notificationsQuery(db, uid, max),
           { includeMetadataChanges: true },
           (snapshot) => {
             groups = snapshot.docs.flatMap((doc) => {
@@ -95,6 +100,7 @@ export function useNotifications(uid: string): NotificationsState {
               return parsed.success ? [{ id: doc.id, group: parsed.data }] : [];
             });
             groupsFromCache = snapshot.metadata.fromCache;
+            full = snapshot.size >= max;
             show();
           },
           failed,
@@ -123,7 +129,7 @@ export function useNotifications(uid: string): NotificationsState {
       clearTimeout(patience);
       stop();
     };
-  }, [uid]);
+  }, [uid, max]);
   return state;
 }
 

@@ -1,6 +1,7 @@
 // Notifications: one item per group ("Ada and 12 others liked your post"), live from Firestore, newest
 // activity first; opening one marks it read, "Mark all as read" clears the badge. Pending follow
 // requests are a screen of their own (/notifications/requests), linked from here while there are any.
+import { useState } from "react";
 import { Link } from "react-router";
 import { useMe, useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
@@ -11,12 +12,16 @@ import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 
+/** How many groups the screen listens to at first, and how many more each "Show older" adds. */
+const PAGE = 50;
+
 /** The notifications screen. */
 export function NotificationsPage() {
   const user = useUser();
   const me = useMe();
   const toasts = useToasts();
-  const state = useNotifications(user.uid);
+  const [max, setMax] = useState(PAGE);
+  const state = useNotifications(user.uid, max);
   const requests = state.items.find((item) => item.group.kind === "follow_request");
   const nothingUnread = state.unread === 0;
   const badge = unreadBadge(state.unread);
@@ -78,6 +83,11 @@ export function NotificationsPage() {
           ))}
         </ul>
       )}
+      {state.status === "ready" && state.more ? (
+        <button type="button" className="button" onClick={() => setMax((m) => m + PAGE)}>
+          Show older notifications
+        </button>
+      ) : null}
     </>
   );
 }
