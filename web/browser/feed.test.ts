@@ -122,7 +122,11 @@ describe("bookmarks", () => {
     await expect.poll(() => saved.count()).toBe(before - 1);
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Bookmarks" }).waitFor();
-    await page.waitForLoadState("networkidle");
+    // The list has answered (not "the network is idle": the unread badge's Firestore listener never is).
+    await page
+      .getByText("No bookmarks yet")
+      .or(page.getByRole("feed", { name: "Bookmarks" }).getByRole("article").first())
+      .waitFor();
     await expect.poll(() => saved.count()).toBe(before - 1);
   });
 });

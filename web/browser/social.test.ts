@@ -168,7 +168,9 @@ describe("mute and block", () => {
     await ada.getByText("Muted").waitFor();
     await ada.goto("/");
     await ada.getByRole("heading", { level: 1, name: "Home" }).waitFor();
-    await ada.waitForLoadState("networkidle");
+    // The feed has answered (not "the network is idle": the unread badge's Firestore listener never is).
+    const feed = ada.getByRole("feed", { name: "Home feed" });
+    await ada.getByText("Your home feed is empty").or(feed.getByRole("article").first()).waitFor();
     await expect(ada.getByText("Hello from Bob").count()).resolves.toBe(0);
     await ada.goto(bobProfile);
     await ada.getByRole("button", { name: /^More/ }).click();

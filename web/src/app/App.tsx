@@ -7,6 +7,7 @@ import { TagPage } from "../hashtags/TagPage.tsx";
 import { BookmarksPage } from "../pages/BookmarksPage.tsx";
 import { DraftsPage } from "../pages/DraftsPage.tsx";
 import { ExplorePage } from "../pages/ExplorePage.tsx";
+import { FollowRequestsPage } from "../pages/FollowRequestsPage.tsx";
 import { HomePage } from "../pages/HomePage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { NotificationsPage } from "../pages/NotificationsPage.tsx";
@@ -93,6 +94,7 @@ function SignedIn() {
         <Route path="bookmarks" element={<BookmarksPage />} />
         <Route path="drafts" element={<DraftsPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="notifications/requests" element={<FollowRequestsPage />} />
         <Route path="me" element={<MyProfileRedirect />} />
         <Route path="u/:handle" element={<ProfilePage />} />
         <Route path="u/:handle/followers" element={<FollowListPage direction="followers" />} />

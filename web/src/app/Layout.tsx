@@ -7,6 +7,7 @@ import { useMe } from "../auth/session.tsx";
 import { auth } from "../firebase/client.ts";
 import { loadFirestore } from "../firebase/firestore.ts";
 import { TrendingTags } from "../hashtags/TrendingTags.tsx";
+import { UnreadBadge } from "../notifications/UnreadBadge.tsx";
 import { WhoToFollow } from "../people/WhoToFollow.tsx";
 import { profilePath } from "../profile/handles.ts";
 import { SearchBox } from "../search/SearchBox.tsx";
@@ -85,6 +86,7 @@ export function Layout() {
                     />
                   </svg>
                   <span className="nav-label">{name}</span>
+                  {name === "Notifications" ? <UnreadBadge /> : null}
                 </NavLink>
               </li>
             ))}

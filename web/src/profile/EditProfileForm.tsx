@@ -75,6 +75,7 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     const username = String(form.get("username")).trim().toLowerCase();
     const bio = String(form.get("bio")).trim();
     const avatarUrl = String(form.get("avatarUrl")).trim();
+    const isPrivate = form.get("isPrivate") === "on";
     if (!displayName) return setError("Your display name can't be empty.");
     const problem = username ? usernameProblem(username) : null;
     if (problem) return setError(problem);
@@ -88,6 +89,8 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         username: username || me.username || null,
         bio: bio || null,
         avatarUrl: avatarUrl || null,
+        // Only a real switch: it re-checks who may see every notification about this account's posts.
+        ...(isPrivate !== me.isPrivate ? { isPrivate } : {}),
       });
     } catch (e) {
       return setError(usernameRefusal(e));
@@ -149,6 +152,20 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
         />
         <p id="edit-avatar-hint" className="hint">
           The https:// address of an image; leave empty for your initials.
+        </p>
+      </div>
+      <div className="field check">
+        <input
+          id="edit-private"
+          name="isPrivate"
+          type="checkbox"
+          defaultChecked={me.isPrivate}
+          aria-describedby="edit-private-hint"
+        />
+        <label htmlFor="edit-private">Private account</label>
+        <p id="edit-private-hint" className="hint">
+          New followers need your approval (Notifications, Follow requests); only followers see your posts.
+          Making the account public again approves everyone waiting.
         </p>
       </div>
       <FormError message={error} />

@@ -24,6 +24,7 @@ import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { EditProfileForm } from "./EditProfileForm.tsx";
 import { profilePath, remember, resolveHandle } from "./handles.ts";
+import { nextRelation, type Relation, relationOf, withRelation } from "./relation.ts";
 
 /** The query options of a profile (GetProfile), shared with the follow buttons elsewhere. */
 export function profileQuery(uid: string) {
@@ -138,20 +139,23 @@ export function ProfilePage() {
       <h2 className="section-title">Posts</h2>
       {blocking ? (
         <Empty title="You blocked this account">You won't see their posts, and they can't follow you.</Empty>
-      ) : user.isPrivate && !mine && !profile.data.following ? (
-        <Empty title="This account is private">
-          {profile.data.requested
-            ? "You asked to follow them: their posts show here once they approve."
-            : "Follow them to ask to see their posts."}
-        </Empty>
       ) : (
         <Feed
           source={{ kind: "author", uid: user.uid }}
           label={`Posts by ${user.displayName}`}
           empty={
-            <Empty title="No posts yet">
-              {mine ? "Your posts will show up here." : "Nothing posted so far."}
-            </Empty>
+            // A private account's posts reach only its approved followers (the server leaves them out).
+            user.isPrivate && !mine && !profile.data.following && user.postCount > 0 ? (
+              <Empty title="This account is private">
+                {profile.data.requested
+                  ? `Once ${user.displayName} approves your request, their posts show up here.`
+                  : `Follow ${user.displayName} to ask to see their posts.`}
+              </Empty>
+            ) : (
+              <Empty title="No posts yet">
+                {mine ? "Your posts will show up here." : "Nothing posted so far."}
+              </Empty>
+            )
           }
         />
       )}
@@ -159,18 +163,11 @@ export function ProfilePage() {
   );
 }
 
-/** Where the viewer stands with an account: following it, asked to follow it (private), or neither. */
-type FollowState = "following" | "requested" | "none";
-
-function followStateOf(data: GetProfileData): FollowState {
-  return data.following ? "following" : data.requested ? "requested" : "none";
-}
-
 /**
  * Follow / Unfollow for `uid`: the button and the counts change at once and roll back on refusal. A
- * private account's Follow is a request: the button says "Requested", and pressing it again withdraws
- * the request. `knownFollowing` skips the profile lookup where the list already says (suggestions are
- * unfollowed).
+ * private account is asked instead: the button says "Requested" until the owner answers, and cancels the
+ * request when pressed. `knownFollowing` skips the profile lookup where the list already says
+ * (suggestions are unfollowed).
  */
 export function FollowButton(props: {
   uid: string;
@@ -184,44 +181,34 @@ export function FollowButton(props: {
   const refreshMe = useRefreshMe();
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
-  const [local, setLocal] = useState<FollowState>(props.knownFollowing ? "following" : "none");
-  const state = profile.data ? followStateOf(profile.data) : local;
-  const isPrivate = !!profile.data?.user?.isPrivate;
-  /** Asks the server; answers the state it is in afterwards. */
-  const send = async (): Promise<FollowState> => {
-    if (state === "following") return unfollow(dataConnect, { uid }).then(() => "none");
-    if (state === "requested") return cancelFollowRequest(dataConnect, { targetUid: uid }).then(() => "none");
+  const [local, setLocal] = useState<Relation>(props.knownFollowing ? "following" : "none");
+  const relation = profile.data ? relationOf(profile.data) : local;
+  // Following a private account asks it; the server's answer says which happened (it may have switched).
+  const askOnly = !!profile.data?.user?.isPrivate;
+  const send = async (): Promise<Relation> => {
+    if (relation === "following") return unfollow(dataConnect, { uid }).then(() => "none");
+    if (relation === "requested")
+      return cancelFollowRequest(dataConnect, { targetUid: uid }).then(() => "none");
     const { data } = await follow(dataConnect, { uid });
     return data.requested ? "requested" : "following";
   };
   async function toggle() {
     if (busy) return;
     setBusy(true);
+    const planned = nextRelation(relation, askOnly);
     try {
       if (profile.data) {
-        // The expected outcome at once; the server's answer (a request, for a private account) settles it.
-        const expected: FollowState = state !== "none" ? "none" : isPrivate ? "requested" : "following";
-        const withState = (p: GetProfileData, next: FollowState): GetProfileData => {
-          const delta = (next === "following" ? 1 : 0) - (p.following ? 1 : 0);
-          const now = { createdAt: new Date().toISOString() };
-          return {
-            ...p,
-            following: next === "following" ? (p.following ?? now) : undefined,
-            requested: next === "requested" ? (p.requested ?? now) : undefined,
-            user: p.user && { ...p.user, followerCount: Math.max(0, p.user.followerCount + delta) },
-          };
-        };
-        await runOptimistic<GetProfileData, FollowState>(queryClient, {
+        await runOptimistic<GetProfileData, Relation>(queryClient, {
           key: profileQuery(uid).queryKey,
-          apply: (p) => withState(p, expected),
+          apply: (p) => withRelation(p, relation, planned),
           send,
-          settle: (p, next) => withState(p, next),
+          settle: (p, outcome) => (outcome === planned ? p : withRelation(p, planned, outcome)),
         });
       } else {
-        setLocal(state === "none" ? "following" : "none");
+        setLocal(planned);
         setLocal(
           await send().catch((error: unknown) => {
-            setLocal(state);
+            setLocal(relation);
             throw error;
           }),
         );
@@ -230,36 +217,29 @@ export function FollowButton(props: {
       void queryClient.invalidateQueries({ queryKey: ["feed", "home"] });
       void queryClient.invalidateQueries({ queryKey: profileQuery(uid).queryKey });
     } catch (error) {
-      const what =
-        state === "following"
-          ? "unfollow"
-          : state === "requested"
-            ? "withdraw the request to follow"
-            : "follow";
-      toasts.error(`Couldn't ${what} ${name}. ${describeError(error)}`);
+      const what = { following: "unfollow", requested: "cancel your request to follow", none: "follow" };
+      toasts.error(`Couldn't ${what[relation]} ${name}. ${describeError(error)}`);
     } finally {
       setBusy(false);
     }
   }
-  const text = state === "following" ? "Unfollow" : state === "requested" ? "Requested" : "Follow";
-  const action =
-    state === "following"
-      ? `Unfollow ${name}`
-      : state === "requested"
-        ? `Withdraw the request to follow ${name}`
-        : `Follow ${name}`;
+  const label = { following: "Unfollow", requested: "Requested", none: "Follow" }[relation];
   return (
     <button
       type="button"
-      className={`button ${state === "none" ? "primary" : ""}${props.compact ? " small" : ""}`}
+      className={`button ${relation === "none" ? "primary" : ""}${props.compact ? " small" : ""}`}
       // In lists, each button names its person; the profile's own button is just "Follow".
-      aria-label={props.compact ? action : undefined}
-      title={state === "requested" ? "Waiting for their approval. Press to withdraw the request." : undefined}
+      aria-label={props.compact ? `${label} ${name}` : undefined}
+      // "Requested" is a pressed toggle: pressing it again withdraws the request.
+      aria-pressed={relation === "requested" ? true : undefined}
+      title={
+        relation === "requested" ? `Waiting for ${name} to approve; press to cancel the request` : undefined
+      }
       aria-busy={busy}
       disabled={props.knownFollowing === undefined && !profile.data}
       onClick={toggle}
     >
-      {text}
+      {label}
     </button>
   );
 }
