@@ -165,4 +165,46 @@ describe("lock order of two-account operations (postgres)", () => {
     }
     expect(await counterDrift(s.db)).toEqual([]);
   });
+
+  it("an account deleted while its neighbours reply to and share its posts and their own, without a retry", async () => {
+    const post = async (uid: string, content: string) =>
+      ok<{ post_insert: { id: string } }>(await call(uid, "CreatePost", { content })).post_insert.id;
+    for (let round = 0; round < ROUNDS / 2; round++) {
+      const [victim, low] = await pair("replied");
+      const [high] = await pair("replier");
+      const theirs: string[] = [];
+      const mine: string[] = [];
+      for (const who of [low, high]) {
+        ok(await call(who, "Follow", { uid: victim }));
+        ok(await call(victim, "Follow", { uid: who }));
+        const id = await post(who, `by ${who}`);
+        theirs.push(id);
+        // The victim's replies, quotes and comments move counters of the neighbours' posts.
+        ok(await call(victim, "Reply", { to: id, content: "a reply" }));
+        ok(await call(victim, "Quote", { of: id, content: "a quote" }));
+        ok(await call(victim, "AddComment", { post: id, content: "a comment" }));
+        mine.push(await post(victim, `by ${victim}`));
+      }
+      const [purged, ...answers] = await Promise.all([
+        purgeAccountData(s.admin, victim, { batch: 1, retry: { attempts: 1 } }).then(
+          (r) => r.accountDeleted,
+          (e: unknown) => String(e),
+        ),
+        ...[low, high].flatMap((who, i) => [
+          call(who, "Reply", { to: theirs[i], content: "my own thread" }),
+          call(who, "Reply", { to: mine[i], content: "to the victim" }),
+          call(who, "Repost", { of: mine[1 - i] }),
+          call(who, "Quote", { of: theirs[1 - i], content: "a neighbour's" }),
+          call(who, "AddComment", { post: theirs[i], content: "on my own" }),
+          call(who, "Unfollow", { uid: victim }),
+        ]),
+      ]);
+      expect(purged, `round ${round}`).toBe(true);
+      expect(
+        unexpected(answers, /^(you do not follow this account|that post does not exist( or cannot be shared)?)$/),
+        `round ${round}`,
+      ).toEqual([]);
+    }
+    expect(await counterDrift(s.db)).toEqual([]);
+  });
 });
