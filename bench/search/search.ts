@@ -136,14 +136,22 @@ try {
     ["posts: common word 'w1'", "SearchPosts (FTS)", engine("SearchPosts", { query: "w1", ...NEWEST })],
     ["posts: common word 'w1'", "ILIKE scan", naivePosts("%w1 %")],
     ["posts: 'w2 w3 -w1'", "SearchPosts (FTS)", engine("SearchPosts", { query: "w2 w3 -w1", ...NEWEST })],
-    ["#tag page '#tag150'", "HashtagFeed (post_hashtag)", engine("HashtagFeed", { tag: "#tag150", ...NEWEST })],
+    [
+      "#tag page '#tag150'",
+      "HashtagFeed (post_hashtag)",
+      engine("HashtagFeed", { tag: "#tag150", ...NEWEST }),
+    ],
     ["#tag page '#tag150'", "ILIKE scan", naivePosts("%#tag150")],
     [
       "#tag page '#tag150'",
       "before: GIN, sort every match",
       naive(PARSED_HASHTAG_FEED, ["u7", "tag150", NEWEST.beforeTime, NEWEST.beforeId]),
     ],
-    ["#tag page '#tag1' (popular)", "HashtagFeed (post_hashtag)", engine("HashtagFeed", { tag: "#tag1", ...NEWEST })],
+    [
+      "#tag page '#tag1' (popular)",
+      "HashtagFeed (post_hashtag)",
+      engine("HashtagFeed", { tag: "#tag1", ...NEWEST }),
+    ],
     ["#tag page '#tag1' (popular)", "ILIKE scan", naivePosts("%#tag1")],
     [
       "#tag page '#tag1' (popular)",

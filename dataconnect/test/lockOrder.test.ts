@@ -201,7 +201,10 @@ describe("lock order of two-account operations (postgres)", () => {
       ]);
       expect(purged, `round ${round}`).toBe(true);
       expect(
-        unexpected(answers, /^(you do not follow this account|that post does not exist( or cannot be shared)?)$/),
+        unexpected(
+          answers,
+          /^(you do not follow this account|that post does not exist( or cannot be shared)?)$/,
+        ),
         `round ${round}`,
       ).toEqual([]);
     }

@@ -56,9 +56,8 @@ describe.each(BACKENDS)("trending hashtags from post_hashtag (%s)", (backend) =>
     return uid;
   };
   const post = async (uid: string, content: string, visibility = "PUBLIC") =>
-    ok<{ post_insert: { id: string } }>(
-      await s.as(uid, "mutation", "CreatePost", { content, visibility }),
-    ).post_insert.id;
+    ok<{ post_insert: { id: string } }>(await s.as(uid, "mutation", "CreatePost", { content, visibility }))
+      .post_insert.id;
   const trending = async (viewer: string) =>
     ok<{ tags: Trend[] }>(await s.as(viewer, "query", "TrendingHashtags", { limit: 50 })).tags;
   const tagged = async (viewer: string, tag: string) =>
