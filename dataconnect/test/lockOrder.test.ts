@@ -210,4 +210,46 @@ describe("lock order of two-account operations (postgres)", () => {
     }
     expect(await counterDrift(s.db)).toEqual([]);
   });
+
+  it("a deletion batch whose follows change while it waits for the account's row locks the newcomer too, in order", async () => {
+    const [newcomer, victim] = await pair("relock");
+    const db = s.db;
+    // Someone holds the victim's row (as a Follow of it would) while the batch starts.
+    const outcome = await db.transaction(async (other) => {
+      await other.query(`SELECT 1 FROM "user" WHERE uid = $1 FOR NO KEY UPDATE`, [victim]);
+      const batch = db.transaction(async (purge) => {
+        const [row] = await purge.query<{ n: number }>(
+          `SELECT lock_operation_accounts('purge', $1, 3) AS n`,
+          [victim],
+        );
+        // Whether the newcomer's row is held now: another session cannot take it without waiting.
+        const probe = await db
+          .query(`SELECT 1 FROM "user" WHERE uid = $1 FOR NO KEY UPDATE NOWAIT`, [newcomer])
+          .then(
+            () => "free",
+            () => "held",
+          );
+        return { locked: row!.n, probe };
+      });
+      for (let i = 0; i < 200; i++) {
+        const [row] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (row!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // A follow of the victim commits after the batch read its follows (none), before it got the row.
+      await other.query(`INSERT INTO follow (follower_uid, followee_uid) VALUES ($1, $2)`, [
+        newcomer,
+        victim,
+      ]);
+      await other.query(`UPDATE "user" SET following_count = following_count + 1 WHERE uid = $1`, [newcomer]);
+      await other.query(`UPDATE "user" SET follower_count = follower_count + 1 WHERE uid = $1`, [victim]);
+      return { batch };
+    });
+    // The batch read its set again once it held the victim's row, gave its locks back and took both,
+    // the newcomer's (lower uid) first.
+    expect(await outcome.batch).toEqual({ locked: 2, probe: "held" });
+    expect(await counterDrift(s.db)).toEqual([]);
+  });
 });
