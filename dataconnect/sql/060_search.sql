@@ -67,7 +67,6 @@ CREATE INDEX IF NOT EXISTS user_display_name_search_idx
 CREATE INDEX IF NOT EXISTS post_search_idx
   ON post USING gin (to_tsvector('simple', fold_text(content)))
   WHERE deleted_at IS NULL;
--- Live posts by hashtag (HashtagFeed). Trending reads the last 24 h through post_live_recent_idx.
-CREATE INDEX IF NOT EXISTS post_hashtags_idx
-  ON post USING gin (post_hashtags(content))
-  WHERE deleted_at IS NULL;
+-- Hashtag pages and trending read post_hashtag (070_post_hashtag.sql), written with the post; the GIN
+-- index over post_hashtags(content) they used before is dropped (one less index for every post write).
+DROP INDEX IF EXISTS post_hashtags_idx;

@@ -28,10 +28,10 @@ async function operationSources(): Promise<Map<string, string>> {
 }
 
 // The rule's functions: reading through any of them applies it.
-const RULE = /\b(visible_posts|interactable_post|post_card|visible_comments)\s*\(/;
+const RULE = /\b(visible_posts|visible_post_hashtags|interactable_post|post_card|visible_comments)\s*\(/;
 // Anything that reaches posts or what hangs off them: tables in native SQL, typed root fields.
 const TOUCHES_POSTS =
-  /\b(post|post_stats|"like"|like_change|bookmark|comment)\b|\b(post|posts|postStat|like|likes|bookmark|bookmarks|comment|comments)(_\w+)?\s*\(/;
+  /\b(post|post_stats|post_hashtag|"like"|like_change|bookmark|comment)\b|\b(post|posts|postStat|like|likes|bookmark|bookmarks|comment|comments)(_\w+)?\s*\(/;
 // Operations that touch post rows without the rule, and why that is safe.
 const WITHOUT_RULE: Record<string, string> = {
   CreatePost: "writes a new post of the caller's own",
