@@ -252,4 +252,63 @@ describe("lock order of two-account operations (postgres)", () => {
     expect(await outcome.batch).toEqual({ locked: 2, probe: "held" });
     expect(await counterDrift(s.db)).toEqual([]);
   });
+  /** Resolves once some session of this database waits for a row lock. */
+  const someoneWaits = async () => {
+    for (let i = 0; i < 400; i++) {
+      const [row] = await s.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (row!.n > 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("nobody waited for a lock");
+  };
+  const followsBetween = async (a: string, b: string) => {
+    const [row] = await s.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM follow WHERE (follower_uid, followee_uid) IN (($1, $2), ($2, $1))`,
+      [a, b],
+    );
+    return row!.n;
+  };
+
+  it("a Follow that waited for a block's locks sees the block, and follows nobody", async () => {
+    const [blocker, follower] = await pair("waitblock");
+    let follow: Promise<GraphqlResponse> | undefined;
+    await s.db.transaction(async (other) => {
+      // A Block in progress: both rows held, then the block row, committed while the Follow waits.
+      await other.query(`SELECT 1 FROM "user" WHERE uid IN ($1, $2) ORDER BY uid FOR NO KEY UPDATE`, [
+        blocker,
+        follower,
+      ]);
+      follow = call(follower, "Follow", { uid: blocker });
+      await someoneWaits();
+      await other.query(`INSERT INTO block (user_uid, target_uid) VALUES ($1, $2)`, [blocker, follower]);
+    });
+    const answer = await follow!;
+    expect(unexpected([answer], /^you cannot follow this account$/)).toEqual([]);
+    expect(answer.errors?.map((e) => e.message)).toContain("you cannot follow this account");
+    expect(await followsBetween(blocker, follower)).toBe(0);
+    expect(await counterDrift(s.db)).toEqual([]);
+  });
+
+  it("a Block that waited for a follow's locks removes that follow too", async () => {
+    const [blocker, follower] = await pair("waitfollow");
+    let block: Promise<GraphqlResponse> | undefined;
+    await s.db.transaction(async (other) => {
+      // A Follow in progress: both rows held, then the follow and its counters, committed while the
+      // Block waits.
+      await other.query(`SELECT 1 FROM "user" WHERE uid IN ($1, $2) ORDER BY uid FOR NO KEY UPDATE`, [
+        blocker,
+        follower,
+      ]);
+      block = call(blocker, "Block", { uid: follower });
+      await someoneWaits();
+      await other.query(`INSERT INTO follow (follower_uid, followee_uid) VALUES ($1, $2)`, [follower, blocker]);
+      await other.query(`UPDATE "user" SET following_count = following_count + 1 WHERE uid = $1`, [follower]);
+      await other.query(`UPDATE "user" SET follower_count = follower_count + 1 WHERE uid = $1`, [blocker]);
+    });
+    ok(await block!);
+    expect(await followsBetween(blocker, follower)).toBe(0);
+    expect(await counterDrift(s.db)).toEqual([]);
+  });
 });
