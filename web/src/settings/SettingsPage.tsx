@@ -8,13 +8,13 @@ import { Link, useNavigate } from "react-router";
 import { type Me, useMe, useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
 import { auth, dataConnect } from "../firebase/client.ts";
+import { FollowRequests } from "../people/FollowRequests.tsx";
 import { usernameProblem, usernameRefusal } from "../profile/EditProfileForm.tsx";
 import { profilePath, remember } from "../profile/handles.ts";
 import { FormError } from "../ui/FormError.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { deleteMyAccount, downloadMyData, exportFileName, needsRecentSignIn } from "./account.ts";
-import { FollowRequests } from "./FollowRequests.tsx";
 
 /** The settings screen. */
 export function SettingsPage() {
@@ -144,7 +144,12 @@ function PrivacySection({ me }: { me: Me }) {
         a request you approve or decline here. Making the account public again approves every pending request.
       </p>
       <FormError message={error} />
-      {me.isPrivate ? <FollowRequests /> : null}
+      {me.isPrivate ? (
+        <div className="follow-requests">
+          <h3>Follow requests</h3>
+          <FollowRequests />
+        </div>
+      ) : null}
     </section>
   );
 }
