@@ -12,6 +12,7 @@ import { FormError } from "../ui/FormError.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
 import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts";
+import { UsernameField } from "./UsernameField.tsx";
 import { saveProblem, useUpdateAccount } from "./updateAccount.ts";
 import { normalizeUsername, usernameProblem } from "./username.ts";
 
@@ -99,20 +100,11 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
           required
         />
       </div>
-      <div className="field">
-        <label htmlFor="edit-username">Username</label>
-        <input
-          id="edit-username"
-          name="username"
-          defaultValue={me.username ?? ""}
-          maxLength={30}
-          autoComplete="username"
-          aria-describedby="edit-username-hint"
-        />
-        <p id="edit-username-hint" className="hint">
-          Your address: /u/username. Letters, digits and underscores.
-        </p>
-      </div>
+      <UsernameField
+        id="edit-username"
+        current={me.username}
+        hint="Your address: /u/username. Letters, digits and underscores."
+      />
       <div className="field">
         <label htmlFor="edit-bio">Bio</label>
         <textarea id="edit-bio" name="bio" defaultValue={me.bio ?? ""} maxLength={500} rows={3} />

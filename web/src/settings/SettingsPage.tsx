@@ -9,6 +9,7 @@ import { describeError } from "../data/errors.ts";
 import { auth } from "../firebase/client.ts";
 import { FollowRequests } from "../people/FollowRequests.tsx";
 import { profilePath } from "../profile/handles.ts";
+import { UsernameField } from "../profile/UsernameField.tsx";
 import { saveProblem, useUpdateAccount } from "../profile/updateAccount.ts";
 import { normalizeUsername, usernameProblem } from "../profile/username.ts";
 import { FormError } from "../ui/FormError.tsx";
@@ -59,24 +60,16 @@ function UsernameSection({ me }: { me: Me }) {
     <section className="settings-section" aria-labelledby="settings-username">
       <h2 id="settings-username">Username</h2>
       <form className="stack" onSubmit={submit} aria-labelledby="settings-username" noValidate>
-        <div className="field">
-          <label htmlFor="settings-username-input">Username</label>
-          <input
-            id="settings-username-input"
-            name="username"
-            key={me.username ?? ""}
-            defaultValue={me.username ?? ""}
-            maxLength={30}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-describedby="settings-username-hint"
-          />
-          <p id="settings-username-hint" className="hint">
-            3 to 30 letters, digits or underscores. Your profile is at{" "}
-            <Link to={profilePath(me)}>{profilePath(me)}</Link>; the old address stops working.
-          </p>
-        </div>
+        <UsernameField
+          id="settings-username-input"
+          current={me.username}
+          hint={
+            <>
+              3 to 30 letters, digits or underscores. Your profile is at{" "}
+              <Link to={profilePath(me)}>{profilePath(me)}</Link>; the old address stops working.
+            </>
+          }
+        />
         <FormError message={error} />
         <div className="row">
           <button type="submit" className="button primary" disabled={account.isPending}>
