@@ -13,7 +13,7 @@ import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
 import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts";
 import { UsernameField } from "./UsernameField.tsx";
-import { saveProblem, useUpdateAccount } from "./updateAccount.ts";
+import { AccountRefusal, useUpdateAccount } from "./updateAccount.ts";
 import { normalizeUsername, usernameProblem } from "./username.ts";
 
 /** Why `url` is not acceptable as a picture address, or null when it is (empty: no picture). */
@@ -65,22 +65,19 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     setError(null);
     // The row first: it is where a username can be refused (taken), before anything else changed.
     try {
-      await account.save({
-        displayName,
-        username: username || me.username || null,
-        bio: bio || null,
-        avatarUrl: avatarUrl || null,
-      });
+      await account.save(
+        {
+          displayName,
+          username: username || me.username || null,
+          bio: bio || null,
+          avatarUrl: avatarUrl || null,
+        },
+        () => writeProfileDocument(me.uid, { displayName, bio, avatarUrl }),
+      );
     } catch (e) {
-      return setError(saveProblem(e));
-    }
-    try {
-      await writeProfileDocument(me.uid, { displayName, bio, avatarUrl });
-    } catch (e) {
-      return setError(e instanceof ProfileNotConfirmed ? e.message : profileRefusal(e));
+      if (e instanceof AccountRefusal || e instanceof ProfileNotConfirmed) return setError(e.message);
+      return setError(profileRefusal(e));
     } finally {
-      await queryClient.invalidateQueries({ queryKey: ["GetMe"] });
-      await queryClient.invalidateQueries({ queryKey: ["GetProfile"] });
       void queryClient.invalidateQueries({ queryKey: ["feed"] });
     }
     toasts.info("Profile saved.");

@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 
 /** A labelled `username` input showing `current`, with `hint` under it. */
-export function UsernameField(props: { id: string; current: string | null; hint: ReactNode }) {
+export function UsernameField(props: { id: string; current?: string | null; hint: ReactNode }) {
   const hintId = `${props.id}-hint`;
   return (
     <div className="field">

@@ -22,18 +22,26 @@ export function useUpdateAccount(uid: string) {
   const update = useUpdateMyProfile(dataConnect);
   const queryClient = useQueryClient();
 
-  async function save(changes: UpdateMyProfileVariables): Promise<void> {
+  /**
+   * Writes `changes`, then `alsoWrite` (Edit profile's Firestore document; its errors are thrown as
+   * they are), then refreshes the cached views once, so no screen shows a half-saved account.
+   */
+  async function save(changes: UpdateMyProfileVariables, alsoWrite?: () => Promise<void>): Promise<void> {
     try {
       await update.mutateAsync(changes);
     } catch (error) {
       throw new AccountRefusal(changes.username ? usernameRefusal(error) : describeError(error));
     }
     if (changes.username) remember(changes.username, uid);
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["GetMe"] }),
-      queryClient.invalidateQueries({ queryKey: ["GetProfile"] }),
-      queryClient.invalidateQueries({ queryKey: ["UserByUsername"] }),
-    ]);
+    try {
+      await alsoWrite?.();
+    } finally {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["GetMe"] }),
+        queryClient.invalidateQueries({ queryKey: ["GetProfile"] }),
+        queryClient.invalidateQueries({ queryKey: ["UserByUsername"] }),
+      ]);
+    }
   }
 
   return { save, isPending: update.isPending };
