@@ -68,6 +68,11 @@ export function notificationCounter(db: Firestore, uid: string): DocumentReferen
   return doc(db, `users/${uid}/notificationState/counter`);
 }
 
+/** The group of a user's pending follow requests (`follow_request`; absent when none asked). */
+export function followRequestGroup(db: Firestore, uid: string): DocumentReference {
+  return doc(notifications(db, uid), "follow_request");
+}
+
 const notifications = (db: Firestore, uid: string): CollectionReference =>
   collection(db, `users/${uid}/notifications`);
 

@@ -195,11 +195,10 @@ describe("the notifications screen", () => {
 
 describe("follow requests to a private account", () => {
   it("asks instead of following: the button says Requested, also after a reload", async () => {
-    await ann.goto(`/u/${annUid}`);
-    await ann.getByRole("button", { name: "Edit profile" }).click();
+    await ann.goto("/settings");
     await ann.getByRole("checkbox", { name: "Private account" }).check();
-    await screenshot(ann, "edit-profile-private");
-    await ann.getByRole("button", { name: "Save" }).click();
+    await ann.getByRole("status").filter({ hasText: "Your account is private now." }).waitFor();
+    await ann.goto(`/u/${annUid}`);
     await ann.getByText("Private", { exact: true }).waitFor();
 
     await cy.goto(`/u/${annUid}`);

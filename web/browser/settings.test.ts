@@ -71,7 +71,7 @@ describe("username", () => {
 });
 
 describe("private account", () => {
-  it("turns a new follower's Follow into a request, which the owner approves in Settings", async () => {
+  it("turns a new follower's Follow into a request, which shows up live in Settings, where the owner approves it", async () => {
     await uma.reload();
     const toggle = uma.getByRole("checkbox", { name: "Private account" });
     await toggle.check();
@@ -84,17 +84,18 @@ describe("private account", () => {
     await vic.getByRole("button", { name: "Follow", exact: true }).click();
     await vic.getByRole("button", { name: "Requested" }).waitFor();
     await vic.getByText("0 followers").waitFor();
-    await vic.getByText("You asked to follow them").waitFor();
+    // Uma has posted nothing yet: nothing waits for approval, so the profile says so plainly.
+    await vic.getByText("Nothing posted so far.").waitFor();
     // Still a request after a reload (the server holds it), not a follow.
     await vic.reload();
     await vic.getByRole("button", { name: "Requested" }).waitFor();
 
-    await uma.reload();
+    // No reload: the request shows up in the open Settings screen by itself.
     const requests = uma.getByRole("list", { name: "Follow requests" });
     await requests.getByRole("link", { name: "Vic Visitor" }).waitFor();
     await screenshot(uma, "settings");
     await requests.getByRole("button", { name: "Approve Vic Visitor" }).click();
-    await uma.getByRole("status").filter({ hasText: "Vic Visitor follows you now." }).waitFor();
+    await uma.getByRole("status").filter({ hasText: "Vic Visitor now follows you." }).waitFor();
     await vic.reload();
     await vic.getByRole("button", { name: "Unfollow" }).waitFor();
     await vic.getByText("1 followers").waitFor();

@@ -174,3 +174,36 @@ export async function markAllRead(uid: string): Promise<void> {
   const { db, client } = await loadNotifications();
   return client.markAllNotificationsRead(db, uid);
 }
+
+/**
+ * A token that changes whenever a follow request arrives or goes (the `follow_request` group, live);
+ * null until first known, or without Firestore.
+ */
+export function useFollowRequestsVersion(uid: string): string | null {
+  const [version, setVersion] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = () => {};
+    let cancelled = false;
+    void loadNotifications().then(({ db, sdk, client }) => {
+      if (cancelled) return;
+      stop = sdk.onSnapshot(
+        client.followRequestGroup(db, uid),
+        (snapshot) => {
+          const group = client.NotificationGroup.safeParse(snapshot.data());
+          setVersion(
+            group.success
+              ? `${group.data.actorCount}@${group.data.changedAt.seconds}.${group.data.changedAt.nanoseconds}`
+              : "none",
+          );
+        },
+        // Without Firestore the list is still right when opened; it just does not refresh itself.
+        () => setVersion(null),
+      );
+    });
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [uid]);
+  return version;
+}

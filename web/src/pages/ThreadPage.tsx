@@ -12,7 +12,7 @@ import {
   reply,
 } from "@rookery/dataconnect";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { postCard } from "../../../dataconnect/client/feed.ts";
 import { useUser } from "../auth/session.tsx";
@@ -34,6 +34,7 @@ import {
   repliesPage,
 } from "../thread/pages.ts";
 import { Avatar } from "../ui/Avatar.tsx";
+import { MoreButton } from "../ui/MoreButton.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { RelativeTime } from "../ui/time.tsx";
 import { useToasts } from "../ui/toasts.tsx";
@@ -318,23 +319,5 @@ function CommentBox(props: {
         props.onDone?.();
       }}
     />
-  );
-}
-
-/** "Show more …" under a list that has another page. */
-function MoreButton(props: {
-  list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
-  label: ReactNode;
-}) {
-  if (!props.list.hasNextPage) return null;
-  return (
-    <button
-      type="button"
-      className="button"
-      disabled={props.list.isFetchingNextPage}
-      onClick={() => props.list.fetchNextPage()}
-    >
-      {props.list.isFetchingNextPage ? "Loading…" : props.label}
-    </button>
   );
 }

@@ -1,4 +1,5 @@
-// A person in a list: avatar, name, handle, and a Follow button.
+// A person in a list: avatar, name, handle, and a Follow button (or other actions).
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { handleOf, profilePath } from "../profile/handles.ts";
 import { FollowButton } from "../profile/ProfilePage.tsx";
@@ -7,8 +8,10 @@ import { Avatar } from "../ui/Avatar.tsx";
 /** One list item for a person. */
 export function PersonRow(props: {
   person: { uid: string; username?: string | null; displayName: string; avatarUrl?: string | null };
-  detail?: string;
-  showFollow: boolean;
+  detail?: ReactNode;
+  showFollow?: boolean;
+  /** Buttons in place of Follow (a follow request's Approve and Decline). */
+  actions?: ReactNode;
   /** Whether the viewer follows them, when the list already knows. */
   following?: boolean;
 }) {
@@ -26,6 +29,7 @@ export function PersonRow(props: {
       {props.showFollow ? (
         <FollowButton uid={person.uid} name={person.displayName} compact knownFollowing={props.following} />
       ) : null}
+      {props.actions ? <div className="row">{props.actions}</div> : null}
     </li>
   );
 }

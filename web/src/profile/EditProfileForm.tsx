@@ -1,37 +1,20 @@
 // Editing one's own profile: display name, username, bio and picture go to the Postgres row
-// (UpdateMyProfile, which refuses a taken username), then the display fields to the Firestore profile
-// document, the record that firestore.rules validates and the profile-sync function mirrors into the row.
+// (UpdateMyProfile through updateAccount.ts, the write Settings uses too; it refuses a taken username),
+// then the display fields to the Firestore profile document, the record that firestore.rules validates
+// and the profile-sync function mirrors into the row. Privacy is in Settings.
 
-import { useUpdateMyProfile } from "@rookery/dataconnect/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { useNavigate } from "react-router";
-import { RESERVED_USERNAMES } from "../../../functions/src/usernames/rules.ts";
+import { Link, useNavigate } from "react-router";
 import type { Me } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
-import { dataConnect } from "../firebase/client.ts";
 import { FormError } from "../ui/FormError.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { profilePath } from "./handles.ts";
 import { ProfileNotConfirmed, writeProfileDocument } from "./profileDocument.ts";
-
-/**
- * Why `username` is not acceptable, or null when it is: the server's rules (functions' usernames/rules.ts,
- * which UpdateMyProfile's checks and the database match), said before asking it.
- */
-export function usernameProblem(username: string): string | null {
-  if (username.length < 3 || username.length > 30) return "A username has 3 to 30 characters.";
-  if (!/^[a-z0-9_]+$/i.test(username)) return "Use only letters, digits and underscores.";
-  if (RESERVED_USERNAMES.includes(username.toLowerCase())) return "That username is reserved.";
-  return null;
-}
-
-/** What to say when the server refused a username change. */
-export function usernameRefusal(error: unknown): string {
-  const message = describeError(error);
-  // "that username is taken" (UpdateMyProfile's check), or the unique index if a rename races it.
-  return /taken|already|unique|duplicate/i.test(message) ? "That username is taken." : message;
-}
+import { UsernameField } from "./UsernameField.tsx";
+import { AccountRefusal, useUpdateAccount } from "./updateAccount.ts";
+import { normalizeUsername, usernameProblem } from "./username.ts";
 
 /** Why `url` is not acceptable as a picture address, or null when it is (empty: no picture). */
 export function pictureProblem(url: string): string | null {
@@ -55,7 +38,7 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
   const navigate = useNavigate();
   const toasts = useToasts();
   const [error, setError] = useState<string | null>(null);
-  const update = useUpdateMyProfile(dataConnect);
+  const account = useUpdateAccount(me.uid);
   const [saving, setSaving] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -71,11 +54,9 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
   async function save(formElement: HTMLFormElement) {
     const form = new FormData(formElement);
     const displayName = String(form.get("displayName")).trim();
-    // Lower case: usernames are case-insensitive (profile URLs and the handle directory match them so).
-    const username = String(form.get("username")).trim().toLowerCase();
+    const username = normalizeUsername(String(form.get("username")));
     const bio = String(form.get("bio")).trim();
     const avatarUrl = String(form.get("avatarUrl")).trim();
-    const isPrivate = form.get("isPrivate") === "on";
     if (!displayName) return setError("Your display name can't be empty.");
     const problem = username ? usernameProblem(username) : null;
     if (problem) return setError(problem);
@@ -84,24 +65,19 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
     setError(null);
     // The row first: it is where a username can be refused (taken), before anything else changed.
     try {
-      await update.mutateAsync({
-        displayName,
-        username: username || me.username || null,
-        bio: bio || null,
-        avatarUrl: avatarUrl || null,
-        // Only a real switch: it re-checks who may see every notification about this account's posts.
-        ...(isPrivate !== me.isPrivate ? { isPrivate } : {}),
-      });
+      await account.save(
+        {
+          displayName,
+          username: username || me.username || null,
+          bio: bio || null,
+          avatarUrl: avatarUrl || null,
+        },
+        () => writeProfileDocument(me.uid, { displayName, bio, avatarUrl }),
+      );
     } catch (e) {
-      return setError(usernameRefusal(e));
-    }
-    try {
-      await writeProfileDocument(me.uid, { displayName, bio, avatarUrl });
-    } catch (e) {
-      return setError(e instanceof ProfileNotConfirmed ? e.message : profileRefusal(e));
+      if (e instanceof AccountRefusal || e instanceof ProfileNotConfirmed) return setError(e.message);
+      return setError(profileRefusal(e));
     } finally {
-      await queryClient.invalidateQueries({ queryKey: ["GetMe"] });
-      await queryClient.invalidateQueries({ queryKey: ["GetProfile"] });
       void queryClient.invalidateQueries({ queryKey: ["feed"] });
     }
     toasts.info("Profile saved.");
@@ -121,20 +97,11 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
           required
         />
       </div>
-      <div className="field">
-        <label htmlFor="edit-username">Username</label>
-        <input
-          id="edit-username"
-          name="username"
-          defaultValue={me.username ?? ""}
-          maxLength={30}
-          autoComplete="username"
-          aria-describedby="edit-username-hint"
-        />
-        <p id="edit-username-hint" className="hint">
-          Your address: /u/username. Letters, digits and underscores.
-        </p>
-      </div>
+      <UsernameField
+        id="edit-username"
+        current={me.username}
+        hint="Your address: /u/username. Letters, digits and underscores."
+      />
       <div className="field">
         <label htmlFor="edit-bio">Bio</label>
         <textarea id="edit-bio" name="bio" defaultValue={me.bio ?? ""} maxLength={500} rows={3} />
@@ -154,20 +121,9 @@ export function EditProfileForm({ me, onDone }: { me: Me; onDone: () => void }) 
           The https:// address of an image; leave empty for your initials.
         </p>
       </div>
-      <div className="field check">
-        <input
-          id="edit-private"
-          name="isPrivate"
-          type="checkbox"
-          defaultChecked={me.isPrivate}
-          aria-describedby="edit-private-hint"
-        />
-        <label htmlFor="edit-private">Private account</label>
-        <p id="edit-private-hint" className="hint">
-          New followers need your approval (Notifications, Follow requests); only followers see your posts.
-          Making the account public again approves everyone waiting.
-        </p>
-      </div>
+      <p className="hint">
+        Who can follow you and see your posts: <Link to="/settings">Settings</Link>.
+      </p>
       <FormError message={error} />
       <div className="row">
         <button type="submit" className="button primary" disabled={saving}>

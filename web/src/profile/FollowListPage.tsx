@@ -9,6 +9,7 @@ import { useMe } from "../auth/session.tsx";
 import { fetchFromServer } from "../data/query.ts";
 import { dataConnect } from "../firebase/client.ts";
 import { PersonRow } from "../people/PersonRow.tsx";
+import { MoreButton } from "../ui/MoreButton.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
 import { profilePath, resolveHandle } from "./handles.ts";
 import { profileQuery } from "./ProfilePage.tsx";
@@ -71,16 +72,7 @@ export function FollowListPage({ direction }: { direction: "followers" | "follow
           ))}
         </ul>
       )}
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button"
-          disabled={list.isFetchingNextPage}
-          onClick={() => list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? "Loading…" : "Show more"}
-        </button>
-      ) : null}
+      <MoreButton list={list} />
     </>
   );
 }

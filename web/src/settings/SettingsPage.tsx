@@ -1,20 +1,21 @@
 // /settings: the account's username, whether it is private (and the follow requests that brings), a
 // download of everything it holds, and deleting it.
-import { useUpdateMyProfile } from "@rookery/dataconnect/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { EmailAuthProvider, reauthenticateWithCredential, signOut } from "firebase/auth";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { type Me, useMe, useUser } from "../auth/session.tsx";
 import { describeError } from "../data/errors.ts";
-import { auth, dataConnect } from "../firebase/client.ts";
-import { usernameProblem, usernameRefusal } from "../profile/EditProfileForm.tsx";
-import { profilePath, remember } from "../profile/handles.ts";
+import { auth } from "../firebase/client.ts";
+import { FollowRequests } from "../people/FollowRequests.tsx";
+import { profilePath } from "../profile/handles.ts";
+import { UsernameField } from "../profile/UsernameField.tsx";
+import { saveProblem, useUpdateAccount } from "../profile/updateAccount.ts";
+import { normalizeUsername, usernameProblem } from "../profile/username.ts";
 import { FormError } from "../ui/FormError.tsx";
 import { ErrorState, Loading } from "../ui/states.tsx";
 import { useToasts } from "../ui/toasts.tsx";
 import { deleteMyAccount, downloadMyData, exportFileName, needsRecentSignIn } from "./account.ts";
-import { FollowRequests } from "./FollowRequests.tsx";
 
 /** The settings screen. */
 export function SettingsPage() {
@@ -35,38 +36,23 @@ export function SettingsPage() {
   );
 }
 
-/** Refetches the account's row and profiles after a change to them. */
-function useRefreshProfile() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["GetMe"] }),
-      queryClient.invalidateQueries({ queryKey: ["GetProfile"] }),
-      queryClient.invalidateQueries({ queryKey: ["UserByUsername"] }),
-    ]);
-}
-
 function UsernameSection({ me }: { me: Me }) {
-  const update = useUpdateMyProfile(dataConnect);
-  const refresh = useRefreshProfile();
+  const account = useUpdateAccount(me.uid);
   const toasts = useToasts();
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    // Lower case: usernames are case-insensitive (profile URLs and the handle directory match them so).
-    const username = String(new FormData(event.currentTarget).get("username")).trim().toLowerCase();
+    const username = normalizeUsername(String(new FormData(event.currentTarget).get("username")));
     if (username === me.username?.toLowerCase()) return setError("That is your username already.");
     const problem = usernameProblem(username);
     if (problem) return setError(problem);
     setError(null);
     try {
-      await update.mutateAsync({ username });
+      await account.save({ username });
     } catch (e) {
-      return setError(usernameRefusal(e));
+      return setError(saveProblem(e));
     }
-    remember(username, me.uid);
-    await refresh();
     toasts.info(`Your username is now @${username}.`);
   }
 
@@ -74,27 +60,19 @@ function UsernameSection({ me }: { me: Me }) {
     <section className="settings-section" aria-labelledby="settings-username">
       <h2 id="settings-username">Username</h2>
       <form className="stack" onSubmit={submit} aria-labelledby="settings-username" noValidate>
-        <div className="field">
-          <label htmlFor="settings-username-input">Username</label>
-          <input
-            id="settings-username-input"
-            name="username"
-            key={me.username ?? ""}
-            defaultValue={me.username ?? ""}
-            maxLength={30}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            aria-describedby="settings-username-hint"
-          />
-          <p id="settings-username-hint" className="hint">
-            3 to 30 letters, digits or underscores. Your profile is at{" "}
-            <Link to={profilePath(me)}>{profilePath(me)}</Link>; the old address stops working.
-          </p>
-        </div>
+        <UsernameField
+          id="settings-username-input"
+          current={me.username}
+          hint={
+            <>
+              3 to 30 letters, digits or underscores. Your profile is at{" "}
+              <Link to={profilePath(me)}>{profilePath(me)}</Link>; the old address stops working.
+            </>
+          }
+        />
         <FormError message={error} />
         <div className="row">
-          <button type="submit" className="button primary" disabled={update.isPending}>
+          <button type="submit" className="button primary" disabled={account.isPending}>
             Change username
           </button>
         </div>
@@ -104,8 +82,7 @@ function UsernameSection({ me }: { me: Me }) {
 }
 
 function PrivacySection({ me }: { me: Me }) {
-  const update = useUpdateMyProfile(dataConnect);
-  const refresh = useRefreshProfile();
+  const account = useUpdateAccount(me.uid);
   const toasts = useToasts();
   const [error, setError] = useState<string | null>(null);
   // The switch moves at once; it goes back if the server refuses.
@@ -115,11 +92,10 @@ function PrivacySection({ me }: { me: Me }) {
     setError(null);
     setAsked(isPrivate);
     try {
-      await update.mutateAsync({ isPrivate });
-      await refresh();
+      await account.save({ isPrivate });
       toasts.info(isPrivate ? "Your account is private now." : "Your account is public now.");
     } catch (e) {
-      setError(describeError(e));
+      setError(saveProblem(e));
     } finally {
       setAsked(null);
     }
@@ -133,7 +109,7 @@ function PrivacySection({ me }: { me: Me }) {
           id="settings-private"
           type="checkbox"
           checked={asked ?? me.isPrivate}
-          disabled={update.isPending}
+          disabled={account.isPending}
           aria-describedby="settings-private-hint"
           onChange={(e) => toggle(e.target.checked)}
         />
@@ -141,10 +117,16 @@ function PrivacySection({ me }: { me: Me }) {
       </div>
       <p id="settings-private-hint" className="hint">
         Only followers you approve see your posts and your follower and following lists; following you becomes
-        a request you approve or decline here. Making the account public again approves every pending request.
+        a request you approve or decline here or in Notifications. Making the account public again approves
+        every pending request.
       </p>
       <FormError message={error} />
-      {me.isPrivate ? <FollowRequests /> : null}
+      {me.isPrivate ? (
+        <div className="follow-requests">
+          <h3>Follow requests</h3>
+          <FollowRequests />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { usernameProblem } from "../profile/EditProfileForm.tsx";
 import { exportBlob, exportFileName, needsRecentSignIn } from "./account.ts";
 
 describe("exportFileName", () => {
@@ -29,22 +28,5 @@ describe("needsRecentSignIn", () => {
     expect(needsRecentSignIn({ code: "functions/failed-precondition" })).toBe(true);
     expect(needsRecentSignIn({ code: "functions/permission-denied" })).toBe(false);
     expect(needsRecentSignIn(new Error("x"))).toBe(false);
-  });
-});
-
-describe("usernameProblem", () => {
-  it("accepts what the server accepts", () => {
-    expect(usernameProblem("ada_lovelace_1815")).toBeNull();
-  });
-
-  it("refuses reserved names whatever their case, as the server would", () => {
-    expect(usernameProblem("Settings")).toBe("That username is reserved.");
-    expect(usernameProblem("search")).toBe("That username is reserved.");
-  });
-
-  it("refuses the wrong length or characters", () => {
-    expect(usernameProblem("ab")).toMatch(/3 to 30/);
-    expect(usernameProblem("x".repeat(31))).toMatch(/3 to 30/);
-    expect(usernameProblem("zoë_a")).toMatch(/letters, digits and underscores/);
   });
 });
