@@ -303,7 +303,10 @@ describe("lock order of two-account operations (postgres)", () => {
       ]);
       block = call(blocker, "Block", { uid: follower });
       await someoneWaits();
-      await other.query(`INSERT INTO follow (follower_uid, followee_uid) VALUES ($1, $2)`, [follower, blocker]);
+      await other.query(`INSERT INTO follow (follower_uid, followee_uid) VALUES ($1, $2)`, [
+        follower,
+        blocker,
+      ]);
       await other.query(`UPDATE "user" SET following_count = following_count + 1 WHERE uid = $1`, [follower]);
       await other.query(`UPDATE "user" SET follower_count = follower_count + 1 WHERE uid = $1`, [blocker]);
     });
