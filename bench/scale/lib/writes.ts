@@ -147,12 +147,21 @@ export async function measureWrites(
     ),
   );
   await run("MirrorAuthUser (sign-up)", (i) =>
-    admin("MirrorAuthUser", { uid: `signup-${stamp}-${i}`, displayName: `New user ${i}` }),
+    admin("MirrorAuthUser", {
+      uid: `signup-${stamp}-${i}`,
+      displayName: `New user ${i}`,
+      username: `new_${stamp}_${i}`,
+    }),
   );
   // Sign-up latency below saturation: what one new user waits for when the service is not overloaded.
   await run(
     "MirrorAuthUser (sign-up), at 500/s",
-    (i) => admin("MirrorAuthUser", { uid: `signup-${stamp}-slow-${i}`, displayName: `New user ${i}` }),
+    (i) =>
+      admin("MirrorAuthUser", {
+        uid: `signup-${stamp}-slow-${i}`,
+        displayName: `New user ${i}`,
+        username: `new_${stamp}_s${i}`,
+      }),
     500,
   );
 
