@@ -149,6 +149,13 @@ const TYPE_ALIASES: Record<string, string> = {
   int8: "bigint",
   bigserial: "bigint",
   text: "text",
+  varchar: "character varying",
+  "character varying": "character varying",
+  char: "character",
+  bpchar: "character",
+  character: "character",
+  numeric: "numeric",
+  decimal: "numeric",
   uuid: "uuid",
   "double precision": "double precision",
   float8: "double precision",
@@ -160,12 +167,22 @@ const TYPE_ALIASES: Record<string, string> = {
   jsonb: "jsonb",
 };
 
+/**
+ * A type as Postgres spells it back (`format_type`): aliases resolved, the modifier kept, so that
+ * `varchar(5000)` and `character varying(5000)` are one type (else every migration rewrote the column).
+ */
 function normalizeType(t: string): string {
-  const trimmed = t.trim().toLowerCase().replaceAll('"', "");
+  const trimmed = t
+    .trim()
+    .toLowerCase()
+    .replaceAll('"', "")
+    .replace(/\s*\(\s*/, "(")
+    .replace(/\s*\)/, ")");
   const list = trimmed.endsWith("[]");
   const base = list ? trimmed.slice(0, -2) : trimmed;
-  const name = TYPE_ALIASES[base] ?? base.replace(/^[a-z_]+\./, "");
-  return list ? `${name}[]` : name;
+  const [, bare = base, modifier = ""] = /^([^(]*?)(\(.*\))?$/.exec(base) ?? [];
+  const name = TYPE_ALIASES[bare] ?? bare.replace(/^[a-z_]+\./, "");
+  return `${name}${modifier.replaceAll(" ", "")}${list ? "[]" : ""}`;
 }
 
 function sameType(have: string, want: string): boolean {

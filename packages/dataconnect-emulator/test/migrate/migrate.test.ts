@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { compileProject, migrate } from "../../src/engine/project.ts";
+import { readCatalog } from "../../src/migrate/catalog.ts";
 import { planMigration } from "../../src/migrate/planMigration.ts";
 import { sharedDatabase } from "../support/engine.ts";
 
@@ -99,6 +100,20 @@ describe("migrate", () => {
     await db.query(`INSERT INTO "${s}".note (body, mood) VALUES ('kept', 'SAD')`);
     await migrate(db, p);
     expect(await db.query(`SELECT body, mood FROM "${s}".note`)).toEqual([{ body: "kept", mood: "SAD" }]);
+  });
+
+  it("plans nothing for columns whose declared SQL type Postgres spells another way (varchar(n), numeric(p,s))", async () => {
+    const { db, s } = await fresh();
+    const p = project(
+      s,
+      `type Note @table { body: String! @col(dataType: "varchar(5000)") price: Float @col(dataType: "numeric(10, 2)") }`,
+    );
+    await migrate(db, p);
+    // Read back as "character varying(5000)" and "numeric(10,2)": the same types, so no ALTER (on a big
+    // table each one rewrote it and rebuilt its indexes at every start).
+    expect(
+      planMigration(p.model, await readCatalog(db, s)).filter((sql) => /ALTER COLUMN/.test(sql)),
+    ).toEqual([]);
   });
 
   it("adds new columns and enum values to existing tables without losing rows", async () => {
