@@ -31,6 +31,13 @@ CREATE INDEX IF NOT EXISTS post_live_recent_author_idx
 CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT 10000';
 
+-- How many authors (followees less muted and blocked ones, plus the viewer) make the home feed try the
+-- time walk before asking each author (sql/090_home_feed.sql): 1,000 followees. Below that, asking each
+-- author costs at most a few milliseconds, and a walk that fails (followees who post little) would cost
+-- up to as much again. A function for the same reason as the budget.
+CREATE OR REPLACE FUNCTION home_feed_walk_threshold() RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT 1001';
+
 -- A post's live replies in thread order (PostReplies): keyed by the post answered, ordered by the
 -- keyset. Without it, a database without statistics (embedded PGlite never analyzes) can walk every
 -- live post by time looking for the replies of one.

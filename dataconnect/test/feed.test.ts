@@ -55,7 +55,7 @@ describe("feeds", () => {
   ): Promise<FeedItem[]> {
     const items: FeedItem[] = [];
     let cursor: FeedCursor | null = null;
-    for (let page = 0; page < 100; page++) {
+    for (let page = 0; page < 500; page++) {
       const data = ok<{ _select: unknown }>(
         await s.query(uid, operation, { ...feedVariables(cursor, limit), ...extra }),
       );
@@ -78,60 +78,99 @@ describe("feeds", () => {
     }
   });
 
-  it("home feed gives the same exact pages on its time-walk plan (viewers following 2,000+ accounts)", async () => {
-    const lateral = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
-    // The plan is chosen by the viewer's following count; pretend "me" is a heavy follower.
-    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'me'`);
+  /** Sets the home feed's walk threshold (authors) and budget (entries) for `fn`, then restores both. */
+  async function withWalk(threshold: number, budget: number, fn: () => Promise<void>): Promise<void> {
+    const set = (name: string, n: number) =>
+      s.db.query(`CREATE OR REPLACE FUNCTION ${name}() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT ${n}'`);
+    await set("home_feed_walk_threshold", threshold);
+    await set("home_feed_walk_budget", budget);
     try {
-      for (const limit of [1, 7, 50])
-        expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(lateral);
+      await fn();
     } finally {
-      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'me'`);
+      await set("home_feed_walk_threshold", 1001);
+      await set("home_feed_walk_budget", 10_000);
     }
+  }
+
+  it("home feed gives the same exact pages on its time-walk plan (viewers following 1,000+ accounts)", async () => {
+    const heads = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
+    // The walk is tried from a number of authors on; from one, "me" walks.
+    await withWalk(1, 10_000, async () => {
+      for (const limit of [1, 7, 50])
+        expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(heads);
+    });
   });
 
   it("home feed gives the same exact pages when its time walk runs out of budget and asks each followee", async () => {
-    const lateral = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
-    const budget = (n: number) =>
-      s.db.query(
-        `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT ${n}'`,
-      );
-    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'me'`);
-    try {
-      // Budgets from one entry (the walk finds at most one post, the followees fill the page) to more
-      // than the table (the walk alone serves every page); cursors land inside and past the walk.
-      for (const walk of [1, 2, 3, 5, 11, 1000]) {
-        await budget(walk);
+    const heads = (await allPages("HomeFeed", "me", 7)).map((i) => i.id);
+    // Budgets from one entry (the walk finds at most one post and the heads serve the page) to more than
+    // the table (the walk alone serves every page); cursors land inside and past the walk.
+    for (const walk of [1, 2, 3, 5, 11, 1000]) {
+      await withWalk(1, walk, async () => {
         for (const limit of [1, 7, 50])
-          expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(lateral);
-      }
-    } finally {
-      await budget(10_000);
-      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'me'`);
+          expect((await allPages("HomeFeed", "me", limit)).map((i) => i.id)).toEqual(heads);
+      });
     }
   });
 
   it("home feed of a heavy viewer whose followee never posts is exactly their own posts, past the walk", async () => {
-    // `stranger` follows only `fan`, who never posts; with a walk of 2 entries the rest comes from asking
-    // each followee (and the viewer) for older posts.
+    // `stranger` follows only `fan`, who never posts; with a walk of 2 entries the rest comes from the
+    // authors' heads (fan has none).
     ok(await s.mutate("stranger", "Follow", { uid: "fan" }));
-    await s.db.query(`UPDATE "user" SET following_count = following_count + 5000 WHERE uid = 'stranger'`);
-    await s.db.query(
-      `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2'`,
-    );
     try {
       const expected = rows
         .filter((r) => !r.deleted && r.author === "stranger")
         .sort(newestFirst)
         .map((r) => r.id);
-      for (const limit of [1, 7, 50])
-        expect((await allPages("HomeFeed", "stranger", limit)).map((i) => i.id)).toEqual(expected);
+      await withWalk(1, 2, async () => {
+        for (const limit of [1, 7, 50])
+          expect((await allPages("HomeFeed", "stranger", limit)).map((i) => i.id)).toEqual(expected);
+      });
     } finally {
-      await s.db.query(
-        `CREATE OR REPLACE FUNCTION home_feed_walk_budget() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 10000'`,
-      );
-      await s.db.query(`UPDATE "user" SET following_count = following_count - 5000 WHERE uid = 'stranger'`);
       ok(await s.mutate("stranger", "Unfollow", { uid: "fan" }));
+    }
+  });
+
+  it("home feed is exact for a viewer whose followees post at very different rates, on every path", async () => {
+    // 30 authors: every fifth never posts, the others post k times at times spread over a year (so the
+    // newest heads belong to a few authors and many have one old post); some heads are tombstoned, so an
+    // author's newest post is not always live. Pages must not depend on which authors lead.
+    const authors = Array.from({ length: 30 }, (_, k) => `rate${k}`);
+    await s.users(...authors, "reader");
+    const expected: Row[] = [];
+    for (const [k, author] of authors.entries()) {
+      ok(await s.mutate("reader", "Follow", { uid: author }));
+      const posts = k % 5 === 0 ? 0 : k % 3 === 0 ? 1 : k;
+      for (let j = 0; j < posts; j++) {
+        const at = new Date(
+          Date.UTC(2025, 0, 1) + ((k * 7919 + j * 104_729) % 360) * 86_400_000,
+        ).toISOString();
+        const deleted = j === posts - 1 && k % 4 === 1;
+        const [row] = await s.db.query<{ id: string }>(
+          `INSERT INTO post (author_uid, content, created_at, deleted_at) VALUES ($1, $2, $3, $4)
+           RETURNING replace(id::text, '-', '') AS id`,
+          [author, `${author} ${j}`, at, deleted ? at : null],
+        );
+        if (!deleted)
+          expected.push({ id: row!.id, author, at, deleted, visibility: "PUBLIC", replyTo: null });
+      }
+    }
+    const want = expected.sort(newestFirst).map((r) => r.id);
+    expect(want.length).toBeGreaterThan(100);
+    try {
+      for (const [threshold, budget] of [
+        [1_000_000, 10_000], // heads only
+        [1, 10_000], // the walk serves every page
+        [1, 3], // the walk falls short; the heads serve the page
+      ] as const) {
+        await withWalk(threshold, budget, async () => {
+          for (const limit of [2, 3, 20, 50])
+            expect((await allPages("HomeFeed", "reader", limit)).map((i) => i.id)).toEqual(want);
+        });
+      }
+    } finally {
+      // The other tests' feeds are the fixture's posts only.
+      await s.db.query(`DELETE FROM post WHERE author_uid LIKE 'rate%'`);
     }
   });
 

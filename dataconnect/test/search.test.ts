@@ -88,6 +88,17 @@ describe.each(BACKENDS)("search (%s)", (backend) => {
       expect(row).toEqual({ f: "zoe strasse strasse oeuvre fine full lodz aero" });
     });
 
+    it("folds all-ASCII text by its shortcut exactly as the full folding does", async () => {
+      // Every printable ASCII character, and each one next to a letter the full folding rewrites.
+      const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+      const [row] = await sql(
+        `SELECT fold_text($1) AS short, fold_text($1 || 'ß') AS full, fold_text('ß' || $1) AS full2`,
+        [ascii],
+      );
+      const folded = ascii.toLowerCase();
+      expect(row).toEqual({ short: folded, full: `${folded}ss`, full2: `ss${folded}` });
+    });
+
     it("finds hashtags, folded and distinct, but not inside words, URLs or entities, nor all-digit ones", async () => {
       const [row] = await sql(`SELECT post_hashtags($1) AS tags`, [
         "#Café and #cafe, (#paren) #a1 #2024 #_ a#b example.com/#top &#38; #東京 #ok. #" + "y".repeat(65),

@@ -1,7 +1,7 @@
 // Home-feed query forms as SQL taking the same parameters: $1 viewer uid, $2 cursor time
 // (timestamptz text), $3 cursor id (uuid text), $4 page size. The shipped form is read from
-// dataconnect/connector/feeds.gql; the variants reuse its projection (everything after the `page`
-// CTE) so that only the way the page's keys are found differs.
+// dataconnect/connector/feeds.gql; the variants reuse its projection (post_card over the `page` of keys)
+// so that only the way the page's keys are found differs.
 
 /** The first page's cursor: later than every post (what feeds.gql tells clients to start with). */
 export const FIRST_CURSOR = { time: "9999-12-31T23:59:59Z", id: "ffffffff-ffff-ffff-ffff-ffffffffffff" };
@@ -89,16 +89,20 @@ const INLINE_PROJECTION = `SELECT replace(p.id::text, '-', '') AS "id", p.conten
 export function sqlForms(shipped: string): {
   [key in "shipped" | "inlineProjection" | "noFilter" | "join" | "adaptive"]: SqlForm;
 } {
-  const at = shipped.indexOf("SELECT c.* FROM page");
-  if (at < 0 || !shipped.includes("page AS (")) throw new Error("HomeFeed no longer has the page CTE shape");
-  const projection = shipped.slice(at);
+  // HomeFeed finds its page's keys in home_feed_keys (dataconnect/sql/090_home_feed.sql) and presents them
+  // with post_card; the variants find the keys another way and present them the same.
+  const call = "home_feed_keys($1, $2::timestamptz, $3::uuid, $4::int)";
+  if (!shipped.trimStart().startsWith(`SELECT c.* FROM ${call} page`))
+    throw new Error("HomeFeed no longer reads its page from home_feed_keys");
+  const projection = shipped.replace(`${call} page`, "page").trim();
+  const shippedPage = `WITH page AS (SELECT * FROM ${call})\n    `;
   const withPage = (ctes: string[], page: string) =>
     `WITH ${[...ctes, `page AS (\n      ${page}\n    )`].join(", ")}\n    ${projection}`;
   return {
     shipped: { name: "shipped HomeFeed SQL", sql: shipped },
     inlineProjection: {
       name: "shipped page, pre-#12 inline projection (no post_card)",
-      sql: `${shipped.slice(0, at)}${INLINE_PROJECTION}`,
+      sql: `${shippedPage}${INLINE_PROJECTION}`,
     },
     noFilter: {
       name: "LATERAL keys, no block/mute filter",

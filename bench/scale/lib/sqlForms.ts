@@ -50,9 +50,9 @@ export const PREVIOUS_HOMEFEED_SQL = `WITH authors AS (
 /** HomeFeed's page as dataconnect/connector/feeds.gql ships it, keys only (its post_card projection cut). */
 export async function currentHomeFeedSql(): Promise<string> {
   const shipped = await nativeSqlOf(await compileRookery(), "HomeFeed");
-  const at = shipped.indexOf("SELECT c.* FROM page");
-  if (at < 0) throw new Error("HomeFeed no longer ends in `SELECT c.* FROM page …`");
-  return `${shipped.slice(0, at)}SELECT page.id FROM page ORDER BY page.created_at DESC, page.id DESC`;
+  const call = "home_feed_keys($1, $2::timestamptz, $3::uuid, $4::int)";
+  if (!shipped.includes(call)) throw new Error("HomeFeed no longer reads its page from home_feed_keys");
+  return `SELECT page.id FROM ${call} page ORDER BY page.created_at DESC, page.id DESC`;
 }
 
 /** One SQL cell: form × group × page; `timeouts` calls hit the statement timeout. */

@@ -3,7 +3,7 @@ import pg from "pg";
 import { RequestError } from "../errors.ts";
 import type { Connection, ConnectionSource, StatementResult } from "./connection.ts";
 import type { Database } from "./database.ts";
-import { inlineParameters } from "./inline-parameters.ts";
+import { inlineParameters, literal } from "./inline-parameters.ts";
 import { captureSessionSettings, type SessionDatabaseOptions, sessionDatabase } from "./session.ts";
 
 // Return dates and timestamps as Postgres prints them; the engine formats them for the wire itself.
@@ -122,6 +122,8 @@ class PgConnection implements Connection {
   readonly #parameters: "bound" | "inline";
   /** Statement text → its prepared statement's name on this connection. */
   readonly #prepared = new Map<string, string>();
+  /** Statement text → its SQL-level prepared statement (PREPARE), run by EXECUTE inside scripts. */
+  readonly #preparedBySql = new Map<string, string>();
   readonly #seenOnce = new Set<string>();
   static #names = 0;
   /** `I` idle, `T` in a transaction block, `E` in a failed one (ReadyForQuery). */
@@ -133,19 +135,12 @@ class PgConnection implements Connection {
   constructor(client: pg.PoolClient, parameters: "bound" | "inline") {
     this.client = client;
     this.#parameters = parameters;
-    if (parameters === "inline") {
-      this.statementBetween = async <Row>(
-        before: readonly string[],
-        sql: string,
-        params: readonly unknown[],
-        after: readonly string[],
-      ) => {
-        const script = [...before, inlineParameters(sql, params), ...after].join("; ");
-        const results = (await this.client.query(script)) as unknown as pg.QueryResult[];
-        const result = results[before.length]!;
-        return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
-      };
-    }
+    this.statementBetween = <Row>(
+      before: readonly string[],
+      sql: string,
+      params: readonly unknown[],
+      after: readonly string[],
+    ) => this.#between<Row>(before, sql, params, after);
     // While we hold it, the pool listens no more: an error here must not become an uncaught exception.
     client.on("error", () => {
       this.broken = true;
@@ -189,28 +184,97 @@ class PgConnection implements Connection {
   #nameFor(sql: string): string | undefined {
     const known = this.#prepared.get(sql);
     if (known) return known;
-    if (this.#prepared.size >= PREPARED_PER_CONNECTION) return undefined;
-    if (!this.#seenOnce.has(sql)) {
-      if (this.#seenOnce.size >= SEEN_ONCE) this.#seenOnce.clear();
-      this.#seenOnce.add(sql);
-      return undefined;
-    }
-    this.#seenOnce.delete(sql);
+    if (!this.#secondSighting(sql)) return undefined;
     const name = `rookery_${++PgConnection.#names}`;
     this.#prepared.set(sql, name);
     return name;
   }
 
+  /** Whether `key` was seen once before (and the connection is under its cap of prepared statements). */
+  #secondSighting(key: string): boolean {
+    if (this.#prepared.size + this.#preparedBySql.size >= PREPARED_PER_CONNECTION) return false;
+    if (!this.#seenOnce.has(key)) {
+      if (this.#seenOnce.size >= SEEN_ONCE) this.#seenOnce.clear();
+      this.#seenOnce.add(key);
+      return false;
+    }
+    this.#seenOnce.delete(key);
+    return true;
+  }
+
+  /**
+   * `before`, the statement and `after` as one script in one round trip (simple protocol), answering
+   * the statement's result: how a read-only native `_select` runs (`BEGIN READ ONLY; SET LOCAL …;
+   * statement; ROLLBACK`) instead of three round trips. Parameters are written into the text as
+   * literals (inline-parameters.ts). On a server, a statement sent again is prepared with SQL's
+   * PREPARE and the script runs `EXECUTE name(literals)`: a literal's type is resolved from the
+   * prepared parameter's, as a bound parameter's is, so it means the same, and the plan is reused.
+   */
+  async #between<Row>(
+    before: readonly string[],
+    sql: string,
+    params: readonly unknown[],
+    after: readonly string[],
+    retried = false,
+  ): Promise<StatementResult<Row>> {
+    let name: string | undefined;
+    let fresh = false;
+    if (this.#parameters === "bound") {
+      name = this.#preparedBySql.get(sql);
+      if (!name && this.#secondSighting(`script:${sql}`)) {
+        name = `rookery_s${++PgConnection.#names}`;
+        fresh = true;
+      }
+    }
+    const statements = [...before];
+    // Prepared inside the script, under its settings: Postgres resolves names with the search path the
+    // statement was prepared under (and re-analyzes it when a later one differs). A prepared statement
+    // outlives the script's ROLLBACK.
+    if (fresh) statements.push(`PREPARE ${name} AS ${sql}`);
+    if (name)
+      statements.push(
+        params.length ? `EXECUTE ${name}(${params.map(literal).join(", ")})` : `EXECUTE ${name}`,
+      );
+    else statements.push(inlineParameters(sql, params));
+    statements.push(...after);
+    let results: pg.QueryResult[];
+    try {
+      const answer = (await this.client.query(statements.join("; "))) as pg.QueryResult | pg.QueryResult[];
+      results = Array.isArray(answer) ? answer : [answer];
+    } catch (error) {
+      // The script stopped at the failure, inside the transaction its `before` opened. node-postgres
+      // rejects on the ErrorResponse, possibly before the ReadyForQuery that says so has been read, so
+      // the transaction status cannot be trusted yet: end it unconditionally (queued behind that
+      // message; outside a transaction a ROLLBACK only warns).
+      await this.client.query("ROLLBACK");
+      if (fresh) {
+        // Whether the PREPARE took is unknown: drop it, so failing statements never pile up on the server.
+        await this.client.query(`DEALLOCATE ${name}`).catch(() => {});
+        throw error;
+      }
+      // Our prepared statement is gone (SQL we did not see dropped it): forget the names and send the
+      // script once more.
+      if (!name || retried || (error as { code?: string }).code !== "26000") throw error;
+      this.forgetPrepared();
+      return this.#between<Row>(before, sql, params, after, true);
+    }
+    if (fresh) this.#preparedBySql.set(sql, name!);
+    if (DROPS_PREPARED.test(sql)) this.forgetPrepared();
+    const result = results[before.length + (fresh ? 1 : 0)]!;
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+  }
+
   /** Forgets every prepared statement (the server dropped them: DEALLOCATE ALL, DISCARD ALL). */
   forgetPrepared(): void {
     this.#prepared.clear();
+    this.#preparedBySql.clear();
     // node-postgres remembers which names it has parsed on this connection; it must parse them again.
     (
       this.client as unknown as { connection: { parsedStatements: Record<string, string> } }
     ).connection.parsedStatements = {};
   }
 
-  statementBetween?: Connection["statementBetween"];
+  statementBetween: Connection["statementBetween"];
 
   async script(sql: string) {
     let result: pg.QueryResult | pg.QueryResult[];

@@ -69,3 +69,59 @@ describe("prepared statements on a server", () => {
     expect(await prepared(d, "/* cap */")).toBe(PREPARED_PER_CONNECTION);
   });
 });
+
+describe("read-only statements in one round trip on a server", () => {
+  /** A read-only statement as a native `_select` runs: its own transaction, with a search path. */
+  const readOnly = (d: Database, sql: string, params: unknown[], searchPath = ["public"]) =>
+    d.session((s) => s.readOnlyQuery(sql, params, { searchPath }));
+
+  it("prepares a read-only statement sent again with SQL's PREPARE and answers the same every time", async () => {
+    const d = await oneConnection();
+    const sql = "SELECT $1::int + $2::int AS v, $3::text AS t /* read-only */";
+    for (let k = 0; k < 4; k++)
+      expect(await readOnly(d, sql, [k, 1, k % 2 ? null : "it's"])).toEqual([
+        { v: k + 1, t: k % 2 ? null : "it's" },
+      ]);
+    expect(await prepared(d, "/* read-only */")).toBe(1);
+  });
+
+  it("resolves names in the operation's search path, not the connection's", async () => {
+    const d = await oneConnection();
+    await d.exec(
+      "CREATE SCHEMA IF NOT EXISTS svc; CREATE TABLE IF NOT EXISTS svc.only_here (v int); INSERT INTO svc.only_here VALUES (7)",
+    );
+    for (let k = 0; k < 3; k++)
+      expect(await readOnly(d, "SELECT v + $1::int AS v FROM only_here", [k], ["svc", "public"])).toEqual([
+        { v: 7 + k },
+      ]);
+  });
+
+  it("stays read-only, also once prepared", async () => {
+    const d = await oneConnection();
+    await d.exec("CREATE TABLE IF NOT EXISTS ro_target (v int)");
+    const write = "WITH w AS (INSERT INTO ro_target VALUES ($1::int) RETURNING v) SELECT v FROM w";
+    for (let k = 0; k < 3; k++)
+      await expect(readOnly(d, write, [k])).rejects.toMatchObject({ code: "25006" });
+    expect(await d.query("SELECT count(*)::int AS n FROM ro_target")).toEqual([{ n: 0 }]);
+  });
+
+  it("leaves no prepared statement behind for a statement that keeps failing", async () => {
+    const d = await oneConnection();
+    for (let k = 0; k < 5; k++)
+      await expect(readOnly(d, "SELECT 1 / $1::int AS v /* failing */", [0])).rejects.toMatchObject({
+        code: "22012",
+      });
+    expect(await prepared(d, "/* failing */")).toBe(0);
+    expect(await readOnly(d, "SELECT 1 / $1::int AS v /* failing */", [1])).toEqual([{ v: 1 }]);
+  });
+
+  it("keeps working after SQL it did not see dropped its prepared statements", async () => {
+    const d = await oneConnection();
+    const sql = "SELECT $1::int * 3 AS v /* dropped */";
+    await readOnly(d, sql, [1]);
+    await readOnly(d, sql, [1]);
+    await d.query(`DO $$ BEGIN EXECUTE 'DEALL' || 'OCATE ALL'; END $$`);
+    expect(await readOnly(d, sql, [2])).toEqual([{ v: 6 }]);
+    expect(await readOnly(d, sql, [3])).toEqual([{ v: 9 }]);
+  });
+});
