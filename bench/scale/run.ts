@@ -102,12 +102,26 @@ try {
      UNION ALL SELECT 'database', '', pg_size_pretty(pg_database_size(current_database()))`,
   );
   print(`Sizes\n\n${formatTable(["table", "rows", "heap + indexes"], sizes.map(Object.values))}\n`);
-  if (options.loadOnly) await db.end();
-  else await measure(db, graph);
+  if (options.loadOnly) {
+    await db.end();
+    await writeReport();
+  } else await measure(db, graph);
 } finally {
   await stopEngine();
   await database.close();
   if (options.clean && database.cluster) await removePostgresCluster(options.clusterDir);
+}
+
+/** Writes what was printed to `results/<name>.txt` (also for --load-only); answers where. */
+async function writeReport(): Promise<{ name: string; dir: string }> {
+  const name =
+    options.resultsName ??
+    `postgres15-${options.size.users >= 1e6 ? `${options.size.users / 1e6}m` : `${options.size.users / 1e3}k`}`;
+  const dir = path.join(here, "results");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${name}.txt`), `${report.join("\n")}\n`);
+  if (options.loadOnly) log(`results: bench/scale/results/${name}.txt`);
+  return { name, dir };
 }
 
 /** Everything after the load: the engine as a process, each part of the benchmark, the results files. */
@@ -368,12 +382,7 @@ async function measure(db: pg.Client, graph: Graph): Promise<void> {
   stopEngine = async () => {};
   await db.end();
 
-  const name =
-    options.resultsName ??
-    `postgres15-${options.size.users >= 1e6 ? `${options.size.users / 1e6}m` : `${options.size.users / 1e3}k`}`;
-  const dir = path.join(here, "results");
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, `${name}.txt`), `${report.join("\n")}\n`);
+  const { name, dir } = await writeReport();
   if (chart.length)
     await writeFile(
       path.join(dir, `${name}.svg`),
